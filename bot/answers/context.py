@@ -1,0 +1,34 @@
+"""What the answers layer takes in and gives back (see notes/conversation.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.replies import Reply
+
+
+@dataclass(slots=True)
+class LearnerContext:
+    """The learner's state as the records layer knows it.
+
+    `pending` is the list of candidate refs the bot last asked the learner to choose from
+    (Answer.pending_choice, kept by the action), so that "the first one" can be resolved.
+    """
+
+    source_id: str | None = None
+    planned: list[str] = field(default_factory=list)
+    claimed: list[str] = field(default_factory=list)
+    achieved: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def done(self) -> list[str]:
+        """Units that count as done for planning: achieved, then claimed (never confirmed by us)."""
+        return list(dict.fromkeys(self.achieved + self.claimed))
+
+
+@dataclass(slots=True)
+class Answer:
+    replies: list[Reply]
+    set_source: str | None = None  # the qualification the learner chose
+    unit_updates: dict[str, str] = field(default_factory=dict)  # unit ref -> "planned" | "claimed"
+    pending_choice: list[str] = field(default_factory=list)  # refs offered as buttons, in order
