@@ -1,0 +1,127 @@
+"""Engines, sessions, migrations and the one write path every service uses.
+
+URL: the argument, else env DATABASE_URL, else SQLite at <repo>/var/assistant.db.
+SQLite runs in WAL mode with foreign keys on and a busy timeout, so two processes
+(API and action server) can share the file.
+"""
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.records.errors import Conflict, RecordsError
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_URL = f"sqlite:///{REPO / 'var' / 'assistant.db'}"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+T = TypeVar("T")
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def new_engine(url: str | None = None) -> Engine:
+    """A fresh engine (not cached): what a restarted process would get."""
+    url = database_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """The process-wide engine for a URL (created once)."""
+    url = database_url(url)
+    with _lock:
+        if url not in _engines:
+            _engines[url] = new_engine(url)
+        return _engines[url]
+
+
+def dispose(url: str | None = None) -> None:
+    """Forget (and close) the cached engine for a URL."""
+    with _lock:
+        engine = _engines.pop(database_url(url), None)
+    if engine is not None:
+        engine.dispose()
+
+
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
+    """Sessions on the cached engine. expire_on_commit stays on: every turn re-reads the database."""
+    return sessionmaker(bind=engine_for(url))
+
+
+def migrate(url: str | None = None) -> None:
+    """`alembic upgrade head` on the database (idempotent; safe to call at every start-up)."""
+    from alembic import command
+    from alembic.config import Config
+
+    engine = engine_for(url)
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # two processes starting together must not both create the tables
+            connection.execute(text("SELECT pg_advisory_xact_lock(727370)"))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, IntegrityError):
+        return True  # a unique constraint lost a race: re-read and try again
+    message = str(getattr(error, "orig", error)).lower()
+    return any(m in message for m in ("database is locked", "deadlock", "could not serialize", "busy"))
+
+
+def write(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
+    """Run `work` (reads and adds), then commit; on a lost race roll back and run it again.
+
+    `work` must be safe to re-run from scratch: it re-reads what it needs and checks
+    idempotency keys itself. Domain errors roll back and propagate unchanged.
+    """
+    for attempt in range(attempts):
+        try:
+            result = work()
+            session.commit()
+            return result
+        except RecordsError:
+            session.rollback()
+            raise
+        except (IntegrityError, OperationalError) as error:
+            session.rollback()
+            if not _retryable(error):
+                raise
+            if attempt == attempts - 1:
+                raise Conflict("Someone else was changing this record at the same moment. Please try again.") from error
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+        except BaseException:
+            session.rollback()
+            raise
+    raise AssertionError("unreachable")

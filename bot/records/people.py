@@ -1,0 +1,221 @@
+"""People, their chat/API identities, roles and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Optional
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.records import audit
+from bot.records.db import write
+from bot.records.errors import Forbidden, Invalid, NotFound
+from bot.records.models import CHANNELS, ROLES, ApiToken, Identity, Person, utcnow
+
+PersonLike = Person | int
+
+
+def get_person(session: Session, person: PersonLike, what: str = "person") -> Person:
+    """The Person for an object or id; NotFound names what was looked for."""
+    if isinstance(person, Person):
+        return person
+    found = session.get(Person, person) if isinstance(person, int) else None
+    if found is None:
+        raise NotFound(f"I can't find that {what} (id {person}).")
+    return found
+
+
+def require_role(person: Person, *roles: str, doing: str) -> None:
+    if person.role not in roles:
+        raise Forbidden(f"{person.display_name} is a {person.role}; only {' or '.join(r + 's' for r in roles)} can {doing}.")
+
+
+def create_person(session: Session, display_name: str, role: str = "learner",
+                  actor: Optional[PersonLike] = None) -> Person:
+    """A person without a chat identity (set-up scripts, the API's admin, tests)."""
+    name = (display_name or "").strip()
+    if not name:
+        raise Invalid("A person needs a name.")
+    if role not in ROLES:
+        raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
+    if role != "learner":
+        # only an admin may create staff, except the very first admin of an empty database
+        first = session.scalar(select(Person.id).limit(1)) is None
+        if not (first and role == "admin"):
+            require_role(get_person(session, actor, "admin") if actor is not None else _nobody(), "admin",
+                         doing=f"create a {role}")
+
+    def work() -> Person:
+        p = Person(display_name=name, role=role)
+        session.add(p)
+        session.flush()
+        audit.record(session, actor if actor is not None else p.id, "person.create", "person", p.id,
+                     display_name=name, role=role)
+        return p
+
+    return write(session, work)
+
+
+def _nobody() -> Person:
+    return Person(display_name="Nobody signed in", role="anonymous")
+
+
+def get_or_create_person_for_identity(session: Session, channel: str, external_id: str,
+                                      display_name: Optional[str] = None) -> Person:
+    """The person behind a chat or API account, created as a learner on first contact."""
+    if channel not in CHANNELS:
+        raise Invalid(f"Unknown channel '{channel}'. Channels are: {', '.join(CHANNELS)}.")
+    external_id = (external_id or "").strip()
+    if not external_id:
+        raise Invalid("The account id is empty.")
+
+    def work() -> Person:
+        existing = session.scalar(
+            select(Person).join(Identity, Identity.person_id == Person.id)
+            .where(Identity.channel == channel, Identity.external_id == external_id))
+        if existing is not None:
+            return existing
+        p = Person(display_name=(display_name or "").strip() or external_id, role="learner")
+        session.add(p)
+        session.flush()
+        session.add(Identity(person_id=p.id, channel=channel, external_id=external_id))
+        audit.record(session, p.id, "person.create", "person", p.id, display_name=p.display_name,
+                     role=p.role, channel=channel, external_id=external_id)
+        return p
+
+    return write(session, work)
+
+
+def link_identity(session: Session, person: PersonLike, channel: str, external_id: str,
+                  actor: PersonLike) -> Identity:
+    """Attach another account to a person (an admin, or the person themself)."""
+    p = get_person(session, person)
+    a = get_person(session, actor, "admin")
+    if a.id != p.id:
+        require_role(a, "admin", doing="link another person's account")
+    if channel not in CHANNELS:
+        raise Invalid(f"Unknown channel '{channel}'. Channels are: {', '.join(CHANNELS)}.")
+
+    def work() -> Identity:
+        taken = session.scalar(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
+        if taken is not None:
+            if taken.person_id == p.id:
+                return taken
+            raise Invalid(f"That {channel} account already belongs to someone else.")
+        identity = Identity(person_id=p.id, channel=channel, external_id=external_id)
+        session.add(identity)
+        audit.record(session, a, "identity.link", "person", p.id, channel=channel, external_id=external_id)
+        return identity
+
+    return write(session, work)
+
+
+def grant_role(session: Session, admin: PersonLike, person: PersonLike, role: str) -> Person:
+    """Make someone a learner, assessor or admin. Only an admin may."""
+    a = get_person(session, admin, "admin")
+    p = get_person(session, person)
+    require_role(a, "admin", doing="change roles")
+    if role not in ROLES:
+        raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
+
+    def work() -> Person:
+        old = p.role
+        if old != role:
+            p.role = role
+            audit.record(session, a, "person.role", "person", p.id, old=old, new=role)
+        return p
+
+    return write(session, work)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def _ranked(session: Session, name: str, role: Optional[str]) -> list[tuple[float, Person]]:
+    wanted = _norm(name)
+    if not wanted:
+        return []
+    query = select(Person).order_by(Person.id)
+    if role is not None:
+        query = query.where(Person.role == role)
+    scored: list[tuple[float, Person]] = []
+    for p in session.scalars(query):
+        have = _norm(p.display_name)
+        words = have.split(" ")
+        if have == wanted:
+            score = 100.0
+        elif wanted in words:
+            score = 95.0  # a first name or surname on its own: "Sam" for "Sam Patel"
+        else:
+            score = max([fuzz.ratio(wanted, have)] + [fuzz.ratio(wanted, w) for w in words])
+        if score >= 85:
+            scored.append((score, p))
+    scored.sort(key=lambda sp: -sp[0])
+    return scored
+
+
+def find_people(session: Session, name: str, role: Optional[str] = None) -> list[Person]:
+    """People whose display name matches loosely ("Sam" finds "Sam Patel", "Sma" too), best first."""
+    return [p for _, p in _ranked(session, name, role)]
+
+
+def find_person(session: Session, name_or_id: str | int, role: Optional[str] = None) -> Optional[Person]:
+    """One person by id or loose name; None when nobody matches or two match equally well
+    (then call find_people and ask which one)."""
+    if isinstance(name_or_id, int) or name_or_id.strip().isdigit():
+        p = session.get(Person, int(name_or_id))
+        return p if p is not None and (role is None or p.role == role) else None
+    ranked = _ranked(session, name_or_id, role)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, person: PersonLike, actor: Optional[PersonLike] = None) -> str:
+    """A new API token for a person. The plain token is returned once; only its hash is stored."""
+    p = get_person(session, person)
+    a = get_person(session, actor, "admin") if actor is not None else p
+    if a.id != p.id:
+        require_role(a, "admin", doing="issue tokens for someone else")
+    token = secrets.token_urlsafe(32)
+
+    def work() -> str:
+        row = ApiToken(person_id=p.id, token_hash=_hash(token))
+        session.add(row)
+        session.flush()
+        audit.record(session, a, "token.issue", "api_token", row.id, person_id=p.id)
+        return token
+
+    return write(session, work)
+
+
+def person_for_token(session: Session, token: str) -> Optional[Person]:
+    """The person a bearer token belongs to, or None if unknown or revoked."""
+    if not token:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None)))
+    return session.get(Person, row.person_id) if row is not None else None
+
+
+def revoke_token(session: Session, token: str, actor: PersonLike) -> None:
+    a = get_person(session, actor, "admin")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if row is None:
+        raise NotFound("That token is not known.")
+    if row.person_id != a.id:
+        require_role(a, "admin", doing="revoke someone else's token")
+
+    def work() -> None:
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            audit.record(session, a, "token.revoke", "api_token", row.id, person_id=row.person_id)
+
+    write(session, work)
