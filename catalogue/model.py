@@ -227,8 +227,11 @@ class Difference:
     """Two sources disagree about the same unit."""
 
     unit: str
-    field: str  # "title" | "level" | "credits" | "glh" | "outcomes" | "criteria" | "criterion_text"
+    field: str  # "title" | "level" | "credits" | "glh" | "outcomes" | "criteria" | "outcome_text" | "criterion_text"
     values: dict[str, object]  # source id -> value
+    item: Optional[str] = None  # the outcome number or criterion ref, for *_text differences
+    minor: bool = False  # wording differs only in case, quotes, hyphenation or trailing punctuation
+    note: Optional[str] = None  # for minor ones, which of those: "case, quotes only"
 
 
 @dataclass(slots=True)
