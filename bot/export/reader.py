@@ -1,4 +1,4 @@
-"""Read one discussion from the records layer (and unit titles from the catalogue) into a DiscussionRecord."""
+"""Read one discussion through the records services (and unit titles from the catalogue) into a DiscussionRecord."""
 from __future__ import annotations
 
 from typing import Optional
@@ -14,7 +14,8 @@ from bot.export.record import (
     SignOffEntry,
     UnitEntry,
 )
-from bot.records.models import Amendment, Answer, Decision, Discussion, Person, PlannedCriterion, SignOff
+from bot.records import discussion as discussions
+from bot.records.models import Discussion, Person
 
 
 def _catalogue():
@@ -22,71 +23,60 @@ def _catalogue():
         from catalogue import load_catalogue
 
         return load_catalogue()
-    except Exception:  # the record must export even if a specification text fails to parse
+    except Exception:  # the record must still export if a specification text fails to parse
         return None
 
 
-def _units(d: Discussion, cat) -> tuple[list[UnitEntry], dict]:
-    doc = None
-    if cat is not None:
-        doc = cat.sources.get(d.source_id)
+def _about(d: Discussion) -> tuple[list[UnitEntry], dict]:
+    """Unit titles and the qualification's name, number and awarding body."""
+    cat = _catalogue()
+    doc = cat.sources.get(d.source_id) if cat is not None else None
     units = []
     for ref in d.unit_refs:
         spec = cat.spec(ref, d.source_id) if cat is not None else None
+        if spec is None and cat is not None and cat.unit(ref) is not None:
+            spec = cat.unit(ref).spec()  # a unit the qualification lists but another source specifies
         units.append(UnitEntry(ref, spec.title if spec else "", spec.number if spec else None))
     q = doc.qualification if doc is not None else None
-    about = {
+    return units, {
         "qualification": q.title if q else (doc.short_name if doc else d.source_id),
         "qualification_number": q.number if q else None,
         "awarding_body": q.awarding_body if q else None,
     }
-    return units, about
 
 
 def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRecord:
     session = session or object_session(d)
     if session is None:
         raise ValueError("record_of needs a discussion attached to a session")
-
-    def rows(model, *order):
-        return list(session.scalars(select(model).where(model.discussion_id == d.id).order_by(*order)))
-
-    planned = rows(PlannedCriterion, PlannedCriterion.position)
-    answers = rows(Answer, Answer.version, Answer.id)
-    decisions = rows(Decision, Decision.version, Decision.id)
-    signoffs = rows(SignOff, SignOff.signed_at, SignOff.id)
-    amendments = rows(Amendment, Amendment.amended_at, Amendment.id)
-    ids = {d.learner_id, d.assessor_id} | {a.recorded_by for a in answers} | {x.decided_by for x in decisions}
-    ids |= {s.person_id for s in signoffs} | {a.amended_by for a in amendments}
+    rows = discussions.criterion_records(session, d)
+    signoffs = discussions.sign_offs(session, d)
+    amendments = discussions.amendments(session, d)
+    ids = {d.learner_id, d.assessor_id} | {s.person_id for s in signoffs} | {a.amended_by for a in amendments}
+    for r in rows:
+        ids |= {a.recorded_by for a in ([r.answer] if r.answer else []) + r.earlier_answers}
+        ids |= {r.decision.decided_by} if r.decision else set()
     names = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).all())
 
     def name(pid: Optional[int]) -> str:
         return names.get(pid, f"person {pid}") if pid is not None else ""
 
     entries = []
-    for p in planned:
-        key_of = (p.unit_ref, p.criterion_ref)
-        mine = [a for a in answers if (a.unit_ref, a.criterion_ref) == key_of]
-        current = next((a for a in reversed(mine) if a.superseded_by is None), None)
-        decision = next((x for x in reversed(decisions)
-                         if (x.unit_ref, x.criterion_ref) == key_of and x.superseded_by is None), None)
+    for r in rows:
+        p, a, x = r.planned, r.answer, r.decision
         entries.append(CriterionEntry(
             unit_ref=p.unit_ref, criterion_ref=p.criterion_ref, criterion_text=p.criterion_text,
             pd_listed=p.pd_listed,
-            question=current.question if current else None,
-            answer=current.text if current else None,
-            answered_at=current.recorded_at if current else None,
-            answered_by=name(current.recorded_by) if current else None,
-            answer_version=current.version if current else None,
-            decision=decision.outcome if decision else None,
-            reason=decision.reason if decision else None,
-            decided_at=decision.decided_at if decision else None,
-            decided_by=name(decision.decided_by) if decision else None,
-            earlier_answers=[AnswerVersion(a.text, a.recorded_at, name(a.recorded_by), a.version, a.question)
-                             for a in mine if a is not current],
+            question=a.question if a else None, answer=a.text if a else None,
+            answered_at=a.recorded_at if a else None, answered_by=name(a.recorded_by) if a else None,
+            answer_version=a.version if a else None,
+            decision=x.outcome if x else None, reason=x.reason if x else None,
+            decided_at=x.decided_at if x else None, decided_by=name(x.decided_by) if x else None,
+            earlier_answers=[AnswerVersion(o.text, o.recorded_at, name(o.recorded_by), o.version, o.question)
+                             for o in sorted(r.earlier_answers, key=lambda o: o.version)],
             outcome_ref=p.outcome_ref, outcome_text=p.outcome_text, citation=p.citation,
         ))
-    units, about = _units(d, _catalogue())
+    units, about = _about(d)
     return DiscussionRecord(
         id=d.id, learner=name(d.learner_id), assessor=name(d.assessor_id), source_id=d.source_id,
         units=units, status=d.status, started_at=d.started_at, updated_at=d.updated_at, signed_at=d.signed_at,

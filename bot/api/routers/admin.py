@@ -1,0 +1,75 @@
+"""Administration (admins only): people, roles, API tokens, chat identities, enrolments. Plus /api/me."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.api import schemas as s
+from bot.api.auth import current_person, get_session, require_admin
+from bot.records import enrolment as enrolments
+from bot.records import people
+from bot.records.errors import Invalid
+from bot.records.models import Identity, Person
+
+router = APIRouter(prefix="/api", tags=["admin"],
+                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
+                              422: {"model": s.Problem}})
+
+
+def person_out(session: Session, p: Person) -> s.PersonOut:
+    identities = session.scalars(select(Identity).where(Identity.person_id == p.id).order_by(Identity.id)).all()
+    return s.PersonOut(id=p.id, display_name=p.display_name, role=p.role, created_at=p.created_at,
+                       identities=[s.IdentityOut.model_validate(i) for i in identities])
+
+
+@router.get("/me", response_model=s.PersonOut, tags=["people"])
+def me(viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+    """Who the token belongs to."""
+    return person_out(session, viewer)
+
+
+@router.post("/people", response_model=s.PersonOut, status_code=201)
+def create_person(body: s.PersonIn, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+    """A learner, assessor or admin, optionally with their chat identities (Slack, Teams, web)."""
+    for identity in body.identities:  # checked first, so a taken account creates nobody
+        taken = session.scalar(select(Identity.id).where(Identity.channel == identity.channel,
+                                                         Identity.external_id == identity.external_id))
+        if taken is not None:
+            raise Invalid(f"That {identity.channel} account ({identity.external_id}) already belongs to someone else.")
+    p = people.create_person(session, body.display_name, body.role, actor=admin)
+    for identity in body.identities:
+        people.link_identity(session, p, identity.channel, identity.external_id, actor=admin)
+    return person_out(session, p)
+
+
+@router.post("/people/{person_id}/roles", response_model=s.PersonOut)
+def grant_role(person_id: s.PathId, body: s.RoleIn, admin: Person = Depends(require_admin),
+               session: Session = Depends(get_session)):
+    return person_out(session, people.grant_role(session, admin, person_id, body.role))
+
+
+@router.post("/people/{person_id}/tokens", response_model=s.TokenOut, status_code=201)
+def issue_token(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+    """A new API token for the person. It is shown once; only its hash is stored."""
+    token = people.issue_token(session, person_id, actor=admin)
+    return s.TokenOut(person_id=person_id, token=token)
+
+
+@router.post("/people/{person_id}/identities", response_model=s.PersonOut, status_code=201)
+def link_identity(person_id: s.PathId, body: s.IdentityIn, admin: Person = Depends(require_admin),
+                  session: Session = Depends(get_session)):
+    """Map a Slack, Teams or web account id to the person."""
+    people.link_identity(session, person_id, body.channel, body.external_id, actor=admin)
+    return person_out(session, people.get_person(session, person_id))
+
+
+@router.post("/enrolments", response_model=s.EnrolmentOut, status_code=201)
+def enrol(body: s.EnrolmentIn, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+    """Enrol a learner on a qualification (catalogue source id), optionally with their assessor.
+    Enrolling again returns the existing enrolment (updating the assessor if one is given)."""
+    if body.assessor_id is not None:
+        assessor = people.get_person(session, body.assessor_id, "assessor")
+        if assessor.role != "assessor":
+            raise Invalid(f"{assessor.display_name} is a {assessor.role}, not an assessor; give an assessor's id.")
+    return enrolments.enrol(session, body.learner_id, body.source_id, body.assessor_id, actor=admin)

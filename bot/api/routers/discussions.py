@@ -1,0 +1,139 @@
+"""Professional discussions: list, read, export, and record through the records services the bot uses."""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.api import schemas as s
+from bot.api.auth import current_person, discussion_for, get_session, sees_learner, visible_discussions
+from bot.export import EXPORTERS, MEDIA_TYPES
+from bot.export.reader import record_of
+from bot.records import discussion as discussions
+from bot.records.enrolment import enrolment_for
+from bot.records.models import DISCUSSION_STATUSES, Discussion, Person
+
+router = APIRouter(prefix="/api/discussions", tags=["discussions"],
+                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
+                              409: {"model": s.Problem}, 422: {"model": s.Problem}})
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    return dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).all()) if ids else {}
+
+
+def _summary(d: Discussion, names: dict[int, str]) -> dict:
+    return dict(id=d.id, learner_id=d.learner_id, learner=names.get(d.learner_id, ""), assessor_id=d.assessor_id,
+                assessor=names.get(d.assessor_id, ""), source_id=d.source_id, unit_refs=list(d.unit_refs),
+                status=d.status, started_at=d.started_at, updated_at=d.updated_at, signed_at=d.signed_at)
+
+
+def _detail(session: Session, d: Discussion) -> s.DiscussionOut:
+    session.refresh(d)
+    here = discussions.current(session, d)
+    done = discussions.summary(session, d)
+    return s.DiscussionOut(**_summary(d, _names(session, {d.learner_id, d.assessor_id})),
+                           current_ref=f"{here.unit_ref} {here.criterion_ref}" if here else None,
+                           coverage=s.Coverage(met=done["met"], not_yet_met=done["not_yet_met"],
+                                               not_covered=done["not_covered"]),
+                           record=record_of(d, session))
+
+
+@router.get("", response_model=list[s.DiscussionSummary])
+def list_discussions(viewer: Person = Depends(current_person), session: Session = Depends(get_session),
+                     status: Optional[Literal[DISCUSSION_STATUSES]] = None,  # type: ignore[valid-type]
+                     learner_id: Optional[s.Id] = None, assessor_id: Optional[s.Id] = None,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
+    """The discussions you may see (a learner: their own; an assessor: theirs and their learners'; an admin: all), newest first."""
+    query = visible_discussions(viewer)
+    if status is not None:
+        query = query.where(Discussion.status == status)
+    if learner_id is not None:
+        query = query.where(Discussion.learner_id == learner_id)
+    if assessor_id is not None:
+        query = query.where(Discussion.assessor_id == assessor_id)
+    rows = session.scalars(query.order_by(Discussion.updated_at.desc(), Discussion.id.desc())
+                           .limit(limit).offset(offset)).all()
+    names = _names(session, {d.learner_id for d in rows} | {d.assessor_id for d in rows})
+    return [_summary(d, names) for d in rows]
+
+
+@router.get("/{discussion_id}", response_model=s.DiscussionOut)
+def get_discussion(discussion_id: s.PathId, viewer: Person = Depends(current_person),
+                   session: Session = Depends(get_session)):
+    return _detail(session, discussion_for(session, viewer, discussion_id))
+
+
+@router.get("/{discussion_id}/export", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, "text/csv": {}, "application/json": {}},
+                             "description": "the record as a file"}})
+def export(discussion_id: s.PathId, format: Literal["pdf", "csv", "json"] = "pdf",
+           viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+    """The record as PDF (for the portfolio and IQA), CSV (one row per criterion) or JSON (everything)."""
+    d = discussion_for(session, viewer, discussion_id)
+    body = EXPORTERS[format](record_of(d, session))
+    return Response(body, media_type=MEDIA_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="discussion-{d.id}.{format}"'})
+
+
+def _may_start(session: Session, viewer: Person, body: s.DiscussionIn) -> int:
+    """The assessor who will run the discussion: the caller, or (admins) the one named."""
+    if viewer.role == "admin":
+        if body.assessor_id is None:
+            raise HTTPException(422, "Invalid request: assessor_id: an admin must name the assessor who runs the discussion.")
+        return body.assessor_id
+    if viewer.role != "assessor":
+        raise HTTPException(403, "Only an assessor can start a professional discussion.")
+    if body.assessor_id not in (None, viewer.id):
+        raise HTTPException(403, "You can only start discussions that you run yourself.")
+    enrolment = enrolment_for(session, body.learner_id, body.source_id)  # unknown learner: 404
+    assigned_elsewhere = enrolment is not None and enrolment.assessor_id not in (None, viewer.id)
+    if assigned_elsewhere and not sees_learner(session, viewer, body.learner_id):
+        raise HTTPException(403, "This learner is assigned to another assessor.")
+    return viewer.id
+
+
+@router.post("", response_model=s.DiscussionOut, status_code=201)
+def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+    """Plan and open a discussion: every criterion of the units (or chosen outcomes), in specification order."""
+    assessor_id = _may_start(session, viewer, body)
+    d = discussions.start(session, assessor_id, body.learner_id, body.source_id, list(body.unit_refs), body.outcomes,
+                          channel=body.channel, location=body.location)
+    return _detail(session, d)
+
+
+@router.post("/{discussion_id}/answers", response_model=s.AnswerOut, status_code=201)
+def answer(discussion_id: s.PathId, body: s.AnswerIn, viewer: Person = Depends(current_person),
+           session: Session = Depends(get_session)):
+    """Record the learner's answer for a criterion (added to what is there; the same client_msg_id twice records once)."""
+    d = discussion_for(session, viewer, discussion_id)
+    return discussions.record_answer(session, d, body.criterion_ref, body.text, viewer, body.client_msg_id,
+                                     unit=body.unit_ref, question=body.question)
+
+
+@router.post("/{discussion_id}/decisions", response_model=s.DecisionOut, status_code=201)
+def decision(discussion_id: s.PathId, body: s.DecisionIn, viewer: Person = Depends(current_person),
+             session: Session = Depends(get_session)):
+    """Met, not yet met (with a reason) or skipped, by an assessor."""
+    d = discussion_for(session, viewer, discussion_id)
+    return discussions.decide(session, d, body.criterion_ref, body.outcome, body.reason, viewer,
+                              unit=body.unit_ref, client_msg_id=body.client_msg_id)
+
+
+@router.post("/{discussion_id}/signoffs", response_model=s.SignOffOut, status_code=201)
+def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depends(current_person),
+             session: Session = Depends(get_session)):
+    """Sign as the discussion's assessor (locks the record) or confirm as its learner. Always as yourself."""
+    d = discussion_for(session, viewer, discussion_id)
+    return discussions.sign(session, d, viewer, body.role, body.declaration)
+
+
+@router.post("/{discussion_id}/amendments", response_model=s.AmendmentOut, status_code=201)
+def amendment(discussion_id: s.PathId, body: s.AmendmentIn, viewer: Person = Depends(current_person),
+              session: Session = Depends(get_session)):
+    """Change a signed record (answer, decision or reason) with a reason; the change is audited."""
+    d = discussion_for(session, viewer, discussion_id)
+    return discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer,
+                             unit=body.unit_ref)
