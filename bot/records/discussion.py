@@ -132,8 +132,12 @@ def resolve(session: Session, discussion: DiscussionLike, ref: str, unit: Option
         same_unit = [pc for pc in hits if here is not None and pc.unit_ref == here.unit_ref]
         hits = same_unit or hits
     if not hits:
-        refs = ", ".join(pc.criterion_ref for pc in items[:40])
-        raise NotFound(f"'{ref.strip()}' is not one of the criteria planned for this discussion ({refs}).")
+        by_unit: dict[str, list[str]] = {}
+        for pc in items:
+            by_unit.setdefault(pc.unit_ref, []).append(pc.criterion_ref)
+        planned = "; ".join(f"{u}: {', '.join(r[:30])}" if len(by_unit) > 1 else ", ".join(r[:40])
+                            for u, r in by_unit.items())
+        raise NotFound(f"'{ref.strip()}' is not one of the criteria planned for this discussion ({planned}).")
     if len(hits) > 1:
         raise Invalid(f"{ref.strip()} is in more than one unit ({', '.join(pc.unit_ref for pc in hits)}); say which unit.")
     return hits[0]

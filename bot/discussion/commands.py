@@ -1,0 +1,156 @@
+"""Reading an assessor's message during a discussion: a command, a pasted block of answers, or an answer.
+
+Commands are recognised only when the message is (nearly) nothing but the command, so a learner's
+answer that happens to start with "Met the customer ..." stays an answer. Typos are tolerated by
+a Damerau-Levenshtein similarity on short messages ("finsh", "puase", "whats lef").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "met": ("met", "criterion met", "that's met", "thats met", "mark met", "mark as met", "mark it met",
+            "mark it as met", "it's met", "its met", "achieved", "yes met", "met it", "tick", "✅"),
+    "not_yet_met": ("not yet met", "not met", "not met yet", "nym", "not yet", "not achieved", "not yet achieved",
+                    "mark not yet met", "mark as not yet met", "not yet met it", "❌"),
+    "skip": ("skip", "skip it", "skip this", "skip this one", "skip for now", "pass", "move on", "next",
+             "next one", "next question", "skip that"),
+    "back": ("back", "go back", "previous", "previous one", "prev", "back one", "go back one", "last one",
+             "previous question", "go back a question"),
+    "remaining": ("what's left", "whats left", "what is left", "what's remaining", "what remains", "remaining",
+                  "left", "what's outstanding", "outstanding", "what do we have left", "what have we got left",
+                  "what else is left", "what's still to do", "what's left to do", "what's left to cover"),
+    "coverage": ("coverage", "show coverage", "show me coverage", "show me the coverage", "show the coverage",
+                 "summary", "show summary", "progress", "show progress", "where are we", "how are we doing"),
+    "pause": ("pause", "pause it", "pause the discussion", "pause discussion", "stop for now", "take a break",
+              "hold on", "let's pause", "lets pause", "stop here for now", "pause for now"),
+    "finish": ("finish", "finished", "finish discussion", "finish the discussion", "end", "end discussion",
+               "end the discussion", "wrap up", "that's all", "thats all", "we're done", "were done", "all done",
+               "finish up", "we are done"),
+    "sign": ("sign", "sign off", "sign it", "sign it off", "sign the record", "sign record", "sign now",
+             "signoff", "sign-off", "sign the discussion", "sign off the discussion"),
+    "help": ("help", "commands", "what can i say", "options", "?", "what can i do"),
+    "resume": ("resume", "carry on", "continue", "where were we", "resume the discussion"),
+}
+# short words where a one-letter slip would be another word; only these exact typos count
+EXACT_TYPOS = {"mte": "met", "emt": "met", "mett": "met", "mte.": "met"}
+
+REF = r"(?:(?:ac|a\.c\.)\s*)?\d+\s*\.\s*\d+|p\.?\s?c\.?\s*\d+|k\s*(?:&|and)?\s*u\s*\d+"
+UNIT = r"[a-z]/\d{3}/\d{4}|\d{3}(?:/\d{3})?|[a-z]{4,6}\d{1,3}"
+_GOTO = re.compile(
+    rf"^(?:(?:let'?s\s+)?(?:go|got|og|goto|gto|jump|move|skip|switch|take\s+me|head|turn|open|do|back|return)"
+    rf"(?:\s+back)?(?:\s+to|\s+on\s*to)?\s+)?(?:(?:unit\s+)?(?P<unit1>{UNIT})\s*,?\s+)?"
+    rf"(?:criterion\s+|question\s+)?(?P<ref>{REF})(?:\s+(?:in|of|for|on|from)\s+(?:unit\s+)?(?P<unit2>{UNIT}))?$")
+_CHANGE = re.compile(
+    r"^(?:change|chnage|chagne|chang|edit|amend|update|correct|fix|redo|replace|rewrite)\s+"
+    r"(?:(?:my|the|our|that)\s+)?(?P<word>answer|answr|anwser|awnser|response|notes?|text)?\s*"
+    rf"(?:(?:to|for|on|of|at)\s+)?(?P<ref>{REF})?(?:\s+(?:in|of|for)\s+(?:unit\s+)?(?P<unit>{UNIT}))?"
+    r"\s*(?:[:\-–]\s*|\s+to\s*:?\s+|\s+)?(?P<text>.*)$", re.DOTALL)
+_LABEL = re.compile(rf"(?:^|(?<=\s))(?P<ref>{REF})\s*[:\-–)]\s", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*[:;,]\s*|\s+[-–—]\s+|\s+(?:because|as|since|cos|coz|bc|reason:?)\s+", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Command:
+    kind: str  # a key of PHRASES, or "goto", "change", "paste", "answer"
+    ref: Optional[str] = None
+    unit: Optional[str] = None
+    text: Optional[str] = None  # the reason, the new answer, or the answer itself
+    items: list[tuple[str, str]] = field(default_factory=list)  # paste: (ref, text) in order
+
+
+def clean(text: str) -> str:
+    """Straight quotes, single spaces, trimmed; case kept (answers and reasons are stored as typed)."""
+    t = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def normalise(text: str) -> str:
+    return clean(text).lower()
+
+
+def _bare(text: str) -> str:
+    return normalise(text).strip(" .!?\"'") or normalise(text)
+
+
+def _lower(c: str) -> str:
+    """Lower case of the same length, so positions found in it can slice the original."""
+    low = c.lower()
+    return low if len(low) == len(c) else c
+
+
+def phrase_kind(text: str) -> Optional[str]:
+    """Which command a whole short message is, allowing small typos; None if none."""
+    t = _bare(text)
+    if not t or len(t.split()) > 7:
+        return None
+    if t in EXACT_TYPOS:
+        return EXACT_TYPOS[t]
+    best, best_score = None, 0.0
+    for kind, phrases in PHRASES.items():
+        for p in phrases:
+            if t == p:
+                return kind
+            if len(p) < 4 or len(t) < 4:
+                continue
+            score = DamerauLevenshtein.normalized_similarity(t, p)
+            if score > best_score:
+                best, best_score = kind, score
+    threshold = 0.75 if len(t) <= 6 else 0.8
+    return best if best_score >= threshold else None
+
+
+def _decision(c: str) -> Optional[Command]:
+    """'met', 'met: good example', 'not yet met - no example given', 'not met because ...', 'skip: later'."""
+    low = _lower(c)
+    kind = phrase_kind(low)
+    if kind in ("met", "not_yet_met"):
+        return Command(kind)
+    m = _SEPARATORS.search(low)
+    if m and len(low[:m.start()].split()) <= 5:
+        kind = phrase_kind(low[:m.start()])
+        if kind in ("met", "not_yet_met", "skip"):
+            return Command(kind, text=c[m.end():].strip() or None)
+    m = re.match(r"^(not yet met|nym)\s+(?=\S)", low)
+    if m:
+        return Command("not_yet_met", text=c[m.end():].strip())
+    return None
+
+
+def _paste(c: str) -> Optional[Command]:
+    """A block that starts with a criterion label: '1.1: ... 1.2: ...' (inline or one per line)."""
+    labels = list(_LABEL.finditer(c))
+    if not labels or labels[0].start() != 0:
+        return None
+    items = []
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(c)
+        items.append((m.group("ref"), c[m.end():end].strip()))
+    return Command("paste", items=items)
+
+
+def parse(text: str) -> Command:
+    """What the message is. Newlines are kept only for answers (a pasted block keeps its layout)."""
+    c = clean(text)
+    low = _lower(c)
+    decision = _decision(c)
+    if decision is not None:
+        return decision
+    kind = phrase_kind(low)
+    if kind is not None:
+        return Command(kind)
+    m = _GOTO.match(_bare(c))
+    if m:
+        return Command("goto", ref=m.group("ref"), unit=m.group("unit1") or m.group("unit2"))
+    m = _CHANGE.match(low)
+    if m and (m.group("word") or m.group("ref")):
+        new_text = c[m.start("text"):].strip()
+        return Command("change", ref=m.group("ref"), unit=m.group("unit"), text=new_text or None)
+    paste = _paste(text.strip().replace("’", "'"))
+    if paste is not None:
+        return paste
+    return Command("answer", text=text.strip())
