@@ -1,0 +1,56 @@
+# The two commands a new user needs:  make run   and   make test
+# Everything they need (environments, database, trained model) is created on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+RASA := .venv-rasa/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+.PHONY: help setup model run shell test validate unit channels e2e bench clean
+
+help:
+	@echo "make run    start the assistant (action server, Rasa server, API + web chat) on SQLite"
+	@echo "make shell  chat with the assistant in this terminal"
+	@echo "make test   run the whole test suite (validate, unit, channels, end-to-end)"
+	@echo "make model  train the Rasa model if the training data changed"
+	@echo "make bench  run the benchmark scripts"
+
+setup:
+	@bash scripts/setup.sh
+
+model: setup
+	@bash scripts/train.sh
+
+run: model
+	@$(PY) -m bot.stack run
+
+shell: model
+	@$(PY) -m bot.stack shell
+
+# The whole suite. Each stage stops the run on failure; CI (.ci/run) calls exactly this.
+test: model validate unit channels e2e
+	@echo "==> make test: all stages passed"
+
+validate: setup
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings 2>&1 \
+	  | grep -vE 'DeprecationWarning|warnings.warn|declare_namespace|pkg_resources' ; exit $${PIPESTATUS[0]}
+
+unit: setup
+	@echo "==> unit and integration tests (application environment)"
+	@$(PY) -m pytest tests -m "not e2e" --ignore=tests/channels --ignore=tests/e2e -q
+
+channels: setup
+	@echo "==> channel connector tests (Rasa engine environment)"
+	@.venv-rasa/bin/python -m pytest tests/channels -q -p no:cacheprovider
+
+e2e: model
+	@echo "==> end-to-end tests (trained model, real servers over HTTP)"
+	@$(PY) -m pytest tests/e2e -q
+
+bench: model
+	@$(PY) scripts/bench_catalogue.py
+
+clean:
+	rm -rf var/ models/ .pytest_cache

@@ -1,0 +1,97 @@
+"""The assessor's professional discussion. The loop is a Rasa form whose only slot is filled from
+every message; validate_discussion_form hands each message to bot.assessor.step."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import entities_of, safely
+from bot import assessor
+
+
+def _utter(dispatcher: CollectingDispatcher, messages: list[dict]) -> None:
+    for m in messages:
+        dispatcher.utter_message(**m)
+
+
+def _enter_loop(discussion_id: int | None) -> list:
+    if discussion_id is None:
+        return [SlotSet("discussion_id", None)]
+    return [SlotSet("discussion_id", str(discussion_id)), SlotSet("discussion_step", None),
+            FollowupAction("discussion_form")]
+
+
+class ActionStartDiscussion(Action):
+    def name(self) -> str:
+        return "action_start_discussion"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        m = tracker.latest_message
+        result = safely(dispatcher, assessor.start, tracker.sender_id, m.get("text") or "", entities_of(m))
+        if result is None:
+            return []
+        messages, discussion_id = result
+        _utter(dispatcher, messages)
+        return _enter_loop(discussion_id)
+
+
+class ActionResumeDiscussion(Action):
+    def name(self) -> str:
+        return "action_resume_discussion"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        m = tracker.latest_message
+        result = safely(dispatcher, assessor.resume, tracker.sender_id, m.get("text") or "", entities_of(m))
+        if result is None:
+            return []
+        messages, discussion_id = result
+        _utter(dispatcher, messages)
+        return _enter_loop(discussion_id)
+
+
+class ActionExportRecord(Action):
+    def name(self) -> str:
+        return "action_export_record"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        api = os.environ.get("API_PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
+        messages = safely(dispatcher, assessor.export, tracker.sender_id, api)
+        _utter(dispatcher, messages or [])
+        return []
+
+
+class ValidateDiscussionForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_discussion_form"
+
+    def validate_discussion_step(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: dict[str, Any]) -> dict[str, Any]:
+        discussion_id = tracker.get_slot("discussion_id")
+        if not discussion_id:
+            return {"discussion_step": "done"}
+        message_id = tracker.latest_message.get("message_id")
+        result = safely(dispatcher, assessor.step, tracker.sender_id, discussion_id, str(value or ""), message_id)
+        if result is None:
+            return {"discussion_step": None}  # stay in the loop: nothing was lost, try again
+        messages, active = result
+        _utter(dispatcher, messages)
+        if active:
+            return {"discussion_step": None}  # keep the loop going: the form asks again (silently)
+        return {"discussion_step": "done", "discussion_id": None}
+
+
+class ActionAskDiscussionStep(Action):
+    """The form's question. The interpreter already showed the next criterion, so say nothing;
+    if the discussion is gone (e.g. ended elsewhere), leave the loop."""
+
+    def name(self) -> str:
+        return "action_ask_discussion_step"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        if not tracker.get_slot("discussion_id"):
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return []

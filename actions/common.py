@@ -1,0 +1,36 @@
+"""Helpers shared by the actions."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from rasa_sdk.executor import CollectingDispatcher
+
+log = logging.getLogger(__name__)
+
+SORRY = ("Sorry, something went wrong on my side while answering that, and nothing was lost. "
+         "Please try again in a moment.")
+
+
+def entities_of(message: dict) -> dict[str, list[str]]:
+    """Rasa entities grouped by type: {"unit": ["206", "buddy a colleague"], ...}."""
+    grouped: dict[str, list[str]] = {}
+    for e in message.get("entities") or []:
+        value = e.get("value")
+        if isinstance(value, str) and value.strip():
+            grouped.setdefault(e["entity"], []).append(value.strip())
+    return grouped
+
+
+def safely(dispatcher: CollectingDispatcher, fn, *args):
+    """Run one turn; on an unexpected error apologise (never a stack trace to the user).
+
+    The log names the error type only: learners' answers stay out of application logs.
+    """
+    try:
+        return fn(*args)
+    except Exception as error:  # noqa: BLE001 - the user gets a clear reply, the log gets the type
+        # frames only, never the exception message: it may quote what the learner typed
+        log.error("turn failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+        dispatcher.utter_message(text=SORRY)
+        return None

@@ -1,0 +1,47 @@
+"""The learner and explainer answers: every learner intent goes through bot.conversation."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import entities_of, safely
+from bot.conversation import learner_turn
+
+
+class ActionAnswer(Action):
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        message = tracker.latest_message
+        intent = (message.get("intent") or {}).get("name") or "nlu_fallback"
+        return _answer(dispatcher, tracker, intent)
+
+
+class ActionDidYouMean(Action):
+    """Second stage of the fallback: low NLU confidence -> "did you mean ...?" with buttons."""
+
+    def name(self) -> str:
+        return "action_did_you_mean"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        return _answer(dispatcher, tracker, "nlu_fallback")
+
+
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
+    message = tracker.latest_message
+    entities = entities_of(message)
+    if intent == "nlu_fallback":
+        # the classifier's best guesses, for "did you mean ...?"
+        entities["_ranking"] = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
+    result = safely(dispatcher, learner_turn, tracker.sender_id, intent, message.get("text") or "", entities,
+                    tracker.get_slot("pending_choice") or [])
+    if result is None:
+        return []
+    messages, pending = result
+    for m in messages:
+        dispatcher.utter_message(**m)
+    return [SlotSet("pending_choice", pending or None)]

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Creates what is missing, and nothing else:
+#   .venv       the application environment (requirements.lock)
+#   .venv-rasa  the Rasa 3.6 engine environment (engine-requirements.lock)
+# Both live in a cache outside the clone, keyed by the hash of their lock file and the Python version,
+# so a fresh clone on a machine that has built them before only creates two symlinks.
+# Any failed step stops the setup with the step named; a half-built environment is never used.
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CSA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cs-assistant}
+PYTHON=${PYTHON:-python3}
+STEP="start"
+
+trap 'echo "setup: FAILED at step: $STEP (see the output above). Nothing half-built will be used; run the command again after fixing it." >&2' ERR
+
+say() { printf '==> %s\n' "$*"; }
+
+# Python 3.11 is what the engine lock was verified on.
+STEP="checking Python"
+pyver=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+if [ "$pyver" != "3.11" ]; then
+  echo "setup: Python 3.11 is required (found $pyver at $(command -v "$PYTHON")). Set PYTHON=/path/to/python3.11." >&2
+  exit 1
+fi
+
+# ensure_env NAME LOCKFILE LINK [extra pip args...]
+ensure_env() {
+  local name=$1 lock=$2 link=$3; shift 3
+  local hash dir
+  hash=$( (cat "$ROOT/$lock"; "$PYTHON" -VV) | sha256sum | cut -c1-16)
+  dir="$CACHE/envs/$name-$hash"
+  if [ -f "$dir/.complete" ] && "$dir/bin/python" -c 'pass' 2>/dev/null; then
+    say "$name environment: up to date ($dir)"
+  else
+    STEP="creating the $name environment from $lock"
+    say "$name environment: building from $lock (first run only; a few minutes)"
+    rm -rf "$dir"
+    mkdir -p "$CACHE/envs"
+    "$PYTHON" -m venv "$dir"
+    "$dir/bin/python" -m pip install --disable-pip-version-check -q --upgrade "pip<25" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    STEP="installing packages into the $name environment ($lock)"
+    local total; total=$(grep -cE '^[A-Za-z0-9]' "$ROOT/$lock")
+    say "installing $total pinned packages..."
+    # pip prints one "Collecting" line per package: count them as progress.
+    "$dir/bin/python" -m pip install --disable-pip-version-check --no-deps "$@" -r "$ROOT/$lock" 2>&1 \
+      | { grep -v '^WARNING: Location' || true; } \
+      | awk -v total="$total" '/^Collecting /{n++; printf "    [%3d/%d] %s\n", n, total, $2; fflush(); next} /ERROR|error:/{print; fflush()}'
+    "$dir/bin/python" -m pip check >/dev/null 2>&1 || true
+    touch "$dir/.complete"
+    say "$name environment: ready"
+  fi
+  ln -sfn "$dir" "$ROOT/$link"
+}
+
+ensure_env app requirements.lock .venv
+ensure_env engine engine-requirements.lock .venv-rasa --ignore-requires-python
+
+STEP="creating var/"
+mkdir -p "$ROOT/var/logs"
+say "setup complete"

@@ -1,0 +1,55 @@
+"""End-to-end fixtures: the real trained model and the three real servers, started once per session.
+
+The servers run on free ports with their own SQLite database and tracker store in a temporary
+directory (or PostgreSQL when E2E_DATABASE_URL is set), with the local fakes of Slack and the
+Bot Framework standing in for the outside services.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.stack import ROOT, Stack, StackError, free_port
+from tests.fakes import start_fakes
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    model = ROOT / "models" / "current.tar.gz"
+    if not model.exists():
+        pytest.fail("No trained model: run `make model` first (make test and make e2e do).")
+    var = tmp_path_factory.mktemp("var")
+    fakes = start_fakes()
+    env = {**fakes.env, "API_ADMIN_TOKEN": "e2e-admin-token"}
+    env["DATABASE_URL"] = os.environ.get("E2E_DATABASE_URL", f"sqlite:///{var / 'assistant.db'}")
+    env["TRACKER_DB"] = str(var / "tracker.db")
+    s = Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env, model=model, var=var)
+    s.fakes = fakes
+    try:
+        s.start(say=lambda m: print(m, flush=True))
+    except StackError as e:
+        fakes.stop()
+        pytest.fail(str(e))
+    yield s
+    s.stop()
+    fakes.stop()
+
+
+_ids = itertools.count()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh REST sender id per test, so conversations never leak between tests."""
+    return f"e2e-{next(_ids)}-{uuid.uuid4().hex[:8]}"
+
+
+def texts(messages: list[dict]) -> str:
+    """All the bot's text in one string, for content assertions."""
+    return "\n".join(m.get("text") or "" for m in messages)
