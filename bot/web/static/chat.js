@@ -1,0 +1,258 @@
+// Web chat for the qualifications assistant. Talks to the same-origin proxy POST /chat/api/message.
+// The sender id ("web:<uuid>") and the conversation are kept in localStorage, so a reload (or
+// coming back later on the same browser) continues the same conversation.
+// Messages are built with DOM nodes and textContent only: nothing the bot or user says is parsed as HTML.
+(function () {
+  "use strict";
+
+  var SENDER_KEY = "csa.chat.sender";
+  var HISTORY_KEY = "csa.chat.history";
+  var MAX_HISTORY = 300;
+
+  var log = document.getElementById("log");
+  var logWrap = document.getElementById("log-wrap");
+  var statusLine = document.getElementById("status");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("message");
+  var sendButton = document.getElementById("send");
+  var restartButton = document.getElementById("restart");
+
+  var busy = false;
+
+  // ---- storage -------------------------------------------------------------------------------
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function load(key, fallback) {
+    try {
+      var raw = localStorage.getItem(key);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch (e) {
+      return fallback;
+    }
+  }
+
+  function save(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: keep going */ }
+  }
+
+  function sender() {
+    var id = load(SENDER_KEY, null);
+    if (typeof id !== "string" || !/^web:[0-9a-f-]{36}$/.test(id)) {
+      id = "web:" + uuid4();
+      save(SENDER_KEY, id);
+    }
+    return id;
+  }
+
+  var history = load(HISTORY_KEY, []);
+  if (!Array.isArray(history)) history = [];
+
+  function remember(entry) {
+    history.push(entry);
+    if (history.length > MAX_HISTORY) history = history.slice(history.length - MAX_HISTORY);
+    save(HISTORY_KEY, history);
+  }
+
+  // ---- formatting: *bold*, _italic_, "- " lists, links ---------------------------------------
+
+  var INLINE = /\*([^*\n]+)\*|_([^_\n]+)_|(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]])/g;
+
+  function isWordChar(ch) { return !!ch && /[A-Za-z0-9_*]/.test(ch); }
+
+  function inline(text, parent) {
+    var last = 0, m;
+    INLINE.lastIndex = 0;
+    while ((m = INLINE.exec(text)) !== null) {
+      var before = text.charAt(m.index - 1), after = text.charAt(m.index + m[0].length);
+      var emphasis = m[1] !== undefined || m[2] !== undefined;
+      if (emphasis && (isWordChar(before) || isWordChar(after))) continue; // 2*3*4, snake_case
+      parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var node;
+      if (m[1] !== undefined) { node = document.createElement("strong"); node.textContent = m[1]; }
+      else if (m[2] !== undefined) { node = document.createElement("em"); node.textContent = m[2]; }
+      else {
+        node = document.createElement("a");
+        node.href = m[3]; node.textContent = m[3];
+        node.target = "_blank"; node.rel = "noopener noreferrer";
+      }
+      parent.appendChild(node);
+      last = m.index + m[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function formatInto(text, bubble) {
+    var list = null;
+    text.split("\n").forEach(function (line) {
+      var item = /^\s*[-•] (.*)$/.exec(line);
+      if (item) {
+        if (!list) { list = document.createElement("ul"); bubble.appendChild(list); }
+        var li = document.createElement("li");
+        inline(item[1], li);
+        list.appendChild(li);
+        return;
+      }
+      list = null;
+      if (!line.trim()) return;
+      var p = document.createElement("p");
+      var source = /^_\((.*)\)_$/.exec(line.trim());
+      if (source) { p.className = "source"; p.textContent = "(" + source[1] + ")"; }
+      else inline(line, p);
+      bubble.appendChild(p);
+    });
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------
+
+  function closeChoices() {
+    Array.prototype.forEach.call(log.querySelectorAll(".choice:not(:disabled)"), function (b) { b.disabled = true; });
+  }
+
+  function render(entry, index) {
+    var li = document.createElement("li");
+    li.className = "msg " + entry.from;
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = entry.from === "user" ? "You said:" : entry.from === "error" ? "Problem:" : "Assistant said:";
+    li.appendChild(who);
+    var bubble = document.createElement("div");
+    bubble.className = "bubble";
+    if (entry.from === "bot") formatInto(entry.text || "", bubble);
+    else bubble.textContent = entry.text;
+    if (entry.image) {
+      var img = document.createElement("img");
+      img.src = entry.image; img.alt = "";
+      bubble.appendChild(img);
+    }
+    li.appendChild(bubble);
+    if (entry.buttons && entry.buttons.length) {
+      var group = document.createElement("fieldset");
+      group.className = "choices";
+      var legend = document.createElement("legend");
+      legend.textContent = "Suggested replies";
+      group.appendChild(legend);
+      entry.buttons.forEach(function (b, n) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "choice" + (entry.chosen === n ? " chosen" : "");
+        button.textContent = b.title;
+        button.disabled = entry.chosen !== undefined && entry.chosen !== null;
+        button.addEventListener("click", function () {
+          if (busy) return;
+          if (index !== undefined && history[index]) { history[index].chosen = n; save(HISTORY_KEY, history); }
+          closeChoices();
+          button.classList.add("chosen");
+          send(b.payload, b.title);
+        });
+        group.appendChild(button);
+      });
+      li.appendChild(group);
+    }
+    if (entry.retry) {
+      var again = document.createElement("button");
+      again.type = "button"; again.className = "choice"; again.textContent = "Try again";
+      again.addEventListener("click", function () { li.remove(); send(entry.retry.text, entry.retry.shown, true); });
+      li.appendChild(again);
+    }
+    log.appendChild(li);
+    logWrap.scrollTop = logWrap.scrollHeight;
+    return li;
+  }
+
+  function add(entry) {
+    if (entry.from === "error") return render(entry);
+    remember(entry);
+    return render(entry, history.length - 1);
+  }
+
+  // ---- talking to the bot --------------------------------------------------------------------
+
+  function setBusy(on) {
+    busy = on;
+    sendButton.disabled = on;
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    statusLine.textContent = on ? "The assistant is typing…" : "";
+  }
+
+  function send(text, shown, retrying) {
+    text = (text || "").trim();
+    if (!text || busy) return;
+    if (!retrying) {
+      // a quick reply is shown as its title; a hidden message (the greeting) is not shown
+      if (shown !== null) add({ from: "user", text: shown || text });
+      closeChoices();
+    }
+    setBusy(true);
+    fetch("/chat/api/message", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender(), message: text })
+    }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (!resp.ok) throw new Error((data && typeof data.detail === "string") ? data.detail : "The assistant did not answer.");
+        return data;
+      });
+    }).then(function (data) {
+      setBusy(false);
+      (data.messages || []).forEach(function (m) {
+        add({ from: "bot", text: m.text || "", buttons: m.buttons || [], image: m.image || null });
+      });
+      if (!(data.messages || []).length) statusLine.textContent = "The assistant had nothing to add.";
+    }).catch(function (error) {
+      setBusy(false);
+      add({ from: "error", text: error.message || "Something went wrong.", retry: { text: text, shown: shown } });
+    });
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------
+
+  function autosize() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight + 4, 180) + "px";
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim() || busy) return;
+    input.value = "";
+    autosize();
+    send(text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+  input.addEventListener("input", autosize);
+
+  restartButton.addEventListener("click", function () {
+    if (!window.confirm("Start a new conversation? This clears the conversation shown here.")) return;
+    history = [];
+    save(HISTORY_KEY, history);
+    save(SENDER_KEY, "web:" + uuid4());
+    log.textContent = "";
+    send("/greet", null);
+    input.focus();
+  });
+
+  history.forEach(function (entry, i) { render(entry, i); });
+  // After a reload only the last answer's quick replies stay usable (earlier ones were passed by).
+  var items = log.querySelectorAll(".msg");
+  Array.prototype.forEach.call(items, function (li, i) {
+    if (i < items.length - 1) Array.prototype.forEach.call(li.querySelectorAll(".choice"), function (b) { b.disabled = true; });
+  });
+  if (!history.length) send("/greet", null);
+})();
