@@ -174,10 +174,20 @@ class Stack:
         self.check()
         self.var.mkdir(parents=True, exist_ok=True)
         self._build()
+        self.migrate(say)
         for svc in self.services.values():
-            say(f"==> starting {svc.name} server on port {svc.port} (log: {svc.log.relative_to(ROOT)})")
+            say(f"==> starting {svc.name} server on port {svc.port} (log: {svc.log})")
             svc.start()
         self.wait_ready(say, timeout)
+
+    def migrate(self, say=print) -> None:
+        """Create or upgrade the records database once, before the services that share it start."""
+        env = self.services["api"].env
+        say(f"==> database: migrating {env['DATABASE_URL'].split('@')[-1]}")
+        done = subprocess.run([self.services["api"].argv[0], "-c", "from bot.records.db import migrate; migrate()"],
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StackError(f"The database migration failed:\n{done.stderr[-2000:]}")
 
     def wait_ready(self, say=print, timeout: float = 240.0, names: list[str] | None = None) -> None:
         pending = {n: self.services[n] for n in (names or self.services)}
