@@ -1,0 +1,86 @@
+"""The launcher and setup fail clearly on bad input (foundation issue: Bad input)."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.stack import ROOT, Stack, StackError
+
+
+def test_port_in_use_names_port_and_variable(tmp_path):
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"x")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        stack = Stack(ports={"actions": port, "rasa": 1, "api": 2}, model=model, var=tmp_path)
+        with pytest.raises(StackError) as err:
+            stack.check()
+    message = str(err.value)
+    assert f"Port {port} is already in use" in message
+    assert "ACTION_PORT=" in message
+
+
+def test_bad_port_variable_is_explained():
+    with pytest.raises(StackError, match=r"RASA_PORT='abc' is not a port number"):
+        Stack.from_environment({"RASA_PORT": "abc"})
+
+
+def test_missing_model_says_what_to_run(tmp_path):
+    stack = Stack(ports={"actions": 1, "rasa": 2, "api": 3}, model=tmp_path / "absent.tar.gz", var=tmp_path)
+    with pytest.raises(StackError, match="make model"):
+        stack.check()
+
+
+def _copy_scripts(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "setup.sh", repo / "scripts")
+    shutil.copy(ROOT / "scripts" / "train.sh", repo / "scripts")
+    return repo
+
+
+def test_failed_install_stops_and_names_the_step(tmp_path):
+    repo = _copy_scripts(tmp_path)
+    (repo / "requirements.lock").write_text("this-package-does-not-exist-csa==0.0.1\n")
+    (repo / "engine-requirements.lock").write_text("")
+    done = subprocess.run(["bash", "scripts/setup.sh"], cwd=repo, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin:" + str(Path(shutil.which("python3")).parent),
+                               "HOME": str(tmp_path), "CSA_CACHE_DIR": str(tmp_path / "cache")}, timeout=300)
+    assert done.returncode != 0
+    assert "FAILED at step: installing packages into the app environment" in done.stderr
+    # nothing half-built is used: no completion marker, no link
+    assert not list((tmp_path / "cache" / "envs").glob("*/.complete"))
+    assert not (repo / ".venv").exists()
+
+
+def test_corrupt_cached_model_is_retrained_not_used(tmp_path):
+    """train.sh checks the cached model's integrity; a corrupt one triggers retraining."""
+    repo = _copy_scripts(tmp_path)
+    for name in ("config.yml",):
+        shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "domain", repo / "domain")
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copy(ROOT / "engine-requirements.lock", repo / "engine-requirements.lock")
+    cache = tmp_path / "cache"
+    # Find the model name train.sh would use, and plant a corrupt file there.
+    script = (repo / "scripts" / "train.sh").read_text()
+    assert "gzip -t" in script
+    (repo / ".venv-rasa" / "bin").mkdir(parents=True)
+    fake_rasa = repo / ".venv-rasa" / "bin" / "rasa"
+    fake_rasa.write_text("#!/bin/bash\necho fake-rasa-called \"$@\" >&2\nexit 3\n")
+    fake_rasa.chmod(0o755)
+    first = subprocess.run(["bash", "scripts/train.sh"], cwd=repo, capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CSA_CACHE_DIR": str(cache)})
+    assert first.returncode != 0  # the fake engine cannot train
+    name = next(line for line in first.stdout.splitlines() if "training model-" in line).split("training ")[1].split()[0]
+    (cache / "models" / f"{name}.tar.gz").write_bytes(b"not a gzip file")
+    second = subprocess.run(["bash", "scripts/train.sh"], cwd=repo, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CSA_CACHE_DIR": str(cache)})
+    assert "cached model is corrupt, retraining" in second.stdout
+    assert second.returncode != 0 and "rasa train produced no model" in second.stderr
