@@ -53,3 +53,40 @@ def sender() -> str:
 def texts(messages: list[dict]) -> str:
     """All the bot's text in one string, for content assertions."""
     return "\n".join(m.get("text") or "" for m in messages)
+
+
+ADMIN_TOKEN = "e2e-admin-token"
+
+
+def api(stack, method: str, path: str, body: dict | None = None, token: str = ADMIN_TOKEN):
+    """Call the FastAPI app over HTTP; returns (status, parsed JSON or raw bytes)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(stack.services["api"].url + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            raw, status, ctype = r.read(), r.status, r.headers.get("content-type", "")
+    except urllib.error.HTTPError as e:
+        raw, status, ctype = e.read(), e.code, e.headers.get("content-type", "")
+    return status, (json.loads(raw) if "json" in ctype and raw else raw)
+
+
+@pytest.fixture
+def assessor_and_learner(stack, sender):
+    """An assessor chatting as `sender` over REST, and a learner with a unique name enrolled on the
+    SFJ Level 2 Diploma with that assessor (set up through the admin API, as a provider would)."""
+    suffix = uuid.uuid4().hex[:6]
+    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor",
+                                                          "identities": [{"channel": "rest", "external_id": sender}]})
+    assert status == 201, assessor
+    name = f"Sam Q{suffix}"
+    status, learner = api(stack, "POST", "/api/people", {"display_name": name, "role": "learner"})
+    assert status == 201, learner
+    status, enrolment = api(stack, "POST", "/api/enrolments", {"learner_id": learner["id"], "source_id": "sfj-l2",
+                                                               "assessor_id": assessor["id"]})
+    assert status == 201, enrolment
+    return {"assessor": assessor, "learner": learner, "name": name}

@@ -1,0 +1,95 @@
+"""The assessor's professional discussion over the REST channel, end to end (assessor issue)."""
+from __future__ import annotations
+
+import pytest
+
+from catalogue import load_catalogue
+from tests.e2e.conftest import api, texts
+
+pytestmark = pytest.mark.e2e
+
+UNIT = "D/506/2119"  # Communicate verbally with customers: SFJ group B, C&G unit 206
+
+
+def _criteria():
+    spec = load_catalogue().spec(UNIT, "sfj-l2")
+    return [c for c in spec.criteria]
+
+
+def _record(stack, discussion_id):
+    status, body = api(stack, "GET", f"/api/discussions/{discussion_id}/export?format=json")
+    assert status == 200, body
+    return body
+
+
+def _latest_discussion(stack, learner_id):
+    status, rows = api(stack, "GET", "/api/discussions")
+    assert status == 200, rows
+    mine = [r for r in rows if r["learner_id"] == learner_id]
+    assert mine, rows
+    return max(mine, key=lambda r: r["id"])
+
+
+def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, sender, assessor_and_learner):
+    crits = _criteria()
+    name = assessor_and_learner["name"]
+
+    reply = texts(stack.say(sender, f"Start a professional discussion with {name} on {UNIT}"))
+    assert crits[0].text in reply, reply  # the first criterion, verbatim
+    d = _latest_discussion(stack, assessor_and_learner["learner"]["id"])
+    assert d["status"] == "open" and d["unit_refs"] == [UNIT]
+
+    # 1.1: an answer, then a decision
+    stack.say(sender, "I'd say communication matters because customers judge us on how we sound")
+    reply = texts(stack.say(sender, "met"))
+    assert crits[1].text in reply, reply  # moved on to 1.2
+
+    # a pasted block answering 1.2 and 1.3 at once
+    stack.say(sender, f"{crits[1].ref}: tone of voice shows we care\n{crits[2].ref}: body language matters face to face")
+    rec = _record(stack, d["id"])
+    answered = {c["criterion_ref"]: c["answer"] for c in rec["criteria"] if c.get("answer")}
+    assert answered[crits[0].ref].startswith("I'd say communication matters")
+    assert answered[crits[1].ref] == "tone of voice shows we care"
+    assert answered[crits[2].ref] == "body language matters face to face"
+
+    # navigation
+    reply = texts(stack.say(sender, "go to 2.3"))
+    assert load_catalogue().spec(UNIT, "sfj-l2").criterion("2.3").text in reply
+    reply = texts(stack.say(sender, "show coverage")).lower()
+    assert "met" in reply and "not covered" in reply
+
+    # pause, restart both servers, resume: nothing lost, picks up at the first open criterion
+    stack.say(sender, "pause")
+    stack.restart("actions")
+    stack.restart("rasa")
+    reply = texts(stack.say(sender, "resume the discussion"))
+    assert crits[1].text in reply, reply  # 1.2 is the first criterion without a decision
+    rec = _record(stack, d["id"])
+    assert {c["criterion_ref"] for c in rec["criteria"] if c.get("answer")} >= {crits[0].ref, crits[1].ref, crits[2].ref}
+    assert [c["decision"] for c in rec["criteria"] if c["criterion_ref"] == crits[0].ref] == ["met"]
+
+    # decide the rest quickly, then finish and sign
+    for _ in range(len(crits) - 1):
+        stack.say(sender, "met")
+    reply = texts(stack.say(sender, "finish")).lower()
+    assert "summary" in reply or "met" in reply
+    stack.say(sender, "sign")
+    stack.say(sender, "yes")
+    stack.say(sender, "yes")  # learner present and confirms
+    rec = _record(stack, d["id"])
+    assert rec["status"] == "signed", rec["status"]
+    assert {s["role"] for s in rec["signoffs"]} >= {"assessor"}
+    assert all(c["decision"] == "met" for c in rec["criteria"])
+
+    # after sign-off, a change is an audited amendment with a reason
+    status, body = api(stack, "POST", f"/api/discussions/{d['id']}/amendments",
+                       {"criterion_ref": crits[0].ref, "unit_ref": UNIT, "field": "answer",
+                        "new": "Customers judge the organisation by how we speak", "reason": "typo in the record"})
+    assert status == 201, body
+    rec = _record(stack, d["id"])
+    assert rec["amendments"] and rec["amendments"][0]["reason"] == "typo in the record"
+
+
+def test_learner_cannot_start_a_discussion(stack, sender):
+    reply = texts(stack.say(sender, "start a professional discussion with Sam on unit 206")).lower()
+    assert "assessor role" in reply
