@@ -1,0 +1,137 @@
+"""Every endpoint against every role: anonymous, the learner, another learner, their assessor,
+another assessor, an admin. Reads are checked role by role on one world; each write gets a fresh
+world per role, so one role's success cannot change what the next role sees."""
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import ROLES, SOURCE, UNIT_NEW, World
+
+ALL_SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"} | {"anonymous": 401}
+OWN = {"anonymous": 401, "learner": 200, "other_learner": 403, "assessor": 200, "other_assessor": 403, "admin": 200}
+
+READS = {
+    "health": ("GET", "/health", {r: 200 for r in ROLES}),
+    "qualifications": ("GET", "/api/qualifications", ALL_SIGNED_IN),
+    "qualification": ("GET", "/api/qualifications/habc-l3", ALL_SIGNED_IN),
+    "qualification units": ("GET", "/api/qualifications/habc-l3/units", ALL_SIGNED_IN),
+    "unit": ("GET", "/api/units/K/506/2155", ALL_SIGNED_IN),
+    "unit criteria": ("GET", "/api/units/K/506/2155/criteria", ALL_SIGNED_IN),
+    "search": ("GET", "/api/search?q=telephone", ALL_SIGNED_IN),
+    "me": ("GET", "/api/me", ALL_SIGNED_IN),
+    "progress": ("GET", "/api/learners/{learner}/progress", OWN),
+    "discussions": ("GET", "/api/discussions", ALL_SIGNED_IN),
+    "discussion": ("GET", "/api/discussions/{d_open}", OWN),
+    "export pdf": ("GET", "/api/discussions/{d_open}/export?format=pdf", OWN),
+    "export csv": ("GET", "/api/discussions/{d_open}/export?format=csv", OWN),
+    "export json": ("GET", "/api/discussions/{d_open}/export?format=json", OWN),
+    "signed discussion": ("GET", "/api/discussions/{d_signed}", OWN),
+}
+
+STAFF_WRITE = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 201, "other_assessor": 403,
+               "admin": 403}  # admins see everything but do not assess: the services refuse them
+ADMIN_ONLY = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 403, "other_assessor": 403}
+
+WRITES = {
+    "start discussion": ("POST", "/api/discussions",
+                         lambda w, role: {"learner_id": w.ids["learner"], "source_id": SOURCE, "unit_refs": [UNIT_NEW],
+                                          **({"assessor_id": w.ids["assessor"]} if role == "admin" else {})},
+                         STAFF_WRITE | {"admin": 201}),
+    "answer": ("POST", "/api/discussions/{d_open}/answers",
+               lambda w, role: {"criterion_ref": "1.2", "text": "By age and by how often they buy."}, STAFF_WRITE),
+    "decision": ("POST", "/api/discussions/{d_open}/decisions",
+                 lambda w, role: {"criterion_ref": "1.2", "outcome": "not_yet_met", "reason": "Needs the methods."},
+                 STAFF_WRITE),
+    "assessor sign-off": ("POST", "/api/discussions/{d_open}/signoffs", lambda w, role: {"role": "assessor"},
+                          STAFF_WRITE),
+    "learner sign-off": ("POST", "/api/discussions/{d_signed}/signoffs", lambda w, role: {"role": "learner"},
+                         STAFF_WRITE | {"learner": 201, "assessor": 403}),
+    "amendment": ("POST", "/api/discussions/{d_signed}/amendments",
+                  lambda w, role: {"criterion_ref": "1.1", "field": "reason", "new": "Described monitoring clearly.",
+                                   "reason": "Reason was too brief."}, STAFF_WRITE),
+    "create person": ("POST", "/api/people", lambda w, role: {"display_name": "New Learner"},
+                      ADMIN_ONLY | {"admin": 201}),
+    "grant role": ("POST", "/api/people/{other_learner}/roles", lambda w, role: {"role": "assessor"},
+                   ADMIN_ONLY | {"admin": 200}),
+    "issue token": ("POST", "/api/people/{learner}/tokens", lambda w, role: None, ADMIN_ONLY | {"admin": 201}),
+    "link identity": ("POST", "/api/people/{learner}/identities",
+                      lambda w, role: {"channel": "slack", "external_id": "U0PRIYA"}, ADMIN_ONLY | {"admin": 201}),
+    "enrol": ("POST", "/api/enrolments",
+              lambda w, role: {"learner_id": w.ids["learner"], "source_id": "sfj-l2", "assessor_id": w.ids["assessor"]},
+              ADMIN_ONLY | {"admin": 201}),
+}
+
+
+def fill(w: World, path: str) -> str:
+    return path.format(learner=w.ids["learner"], other_learner=w.ids["other_learner"], d_open=w.d_open,
+                       d_signed=w.d_signed)
+
+
+@pytest.mark.parametrize("endpoint", READS)
+def test_read_matrix(world, endpoint):
+    method, path, expected = READS[endpoint]
+    got = {role: world.call(role, method, fill(world, path)).status_code for role in ROLES}
+    assert got == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", WRITES)
+def test_write_matrix(world, endpoint, role):
+    method, path, body, expected = WRITES[endpoint]
+    response = world.call(role, method, fill(world, path), json=body(world, role))
+    assert response.status_code == expected[role], response.text
+    assert isinstance(response.json().get("detail", ""), str)
+
+
+def test_anonymous_gets_a_bearer_challenge(world):
+    response = world.call("anonymous", "GET", "/api/qualifications")
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "Authorization: Bearer" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer ", "Basic dXNlcjpwYXNz", "bearer", "Token abc"])
+def test_bad_tokens_are_401(world, header):
+    response = world.client.get("/api/me", headers={"Authorization": header})
+    assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_revoked_token_is_401(world):
+    from bot.records.people import revoke_token
+
+    assert world.call("learner", "GET", "/api/me").status_code == 200
+    with world.session() as s:
+        revoke_token(s, world.tokens["learner"], world.ids["learner"])
+    assert world.call("learner", "GET", "/api/me").status_code == 401
+
+
+def test_discussion_lists_are_filtered_by_role(world):
+    def ids(role: str) -> set[int]:
+        return {d["id"] for d in world.call(role, "GET", "/api/discussions").json()}
+
+    assert ids("learner") == {world.d_open, world.d_signed}
+    assert ids("other_learner") == {world.d_other}
+    assert ids("assessor") == {world.d_open, world.d_signed}
+    assert ids("other_assessor") == {world.d_other}
+    assert ids("admin") == {world.d_open, world.d_signed, world.d_other}
+
+
+def test_assigned_assessor_sees_learner_records_they_did_not_run(world):
+    """Visibility follows enrolment.assessor_id as well as who ran the discussion."""
+    from bot.records import enrolment
+
+    with world.session() as s:  # move Priya to the other assessor: they now see Sam's discussions with her
+        enrolment.enrol(s, world.ids["learner"], SOURCE, world.ids["other_assessor"], actor=world.ids["admin"])
+    assert world.call("other_assessor", "GET", f"/api/discussions/{world.d_open}").status_code == 200
+    assert world.call("other_assessor", "GET", f"/api/learners/{world.ids['learner']}/progress").status_code == 200
+    listed = {d["id"] for d in world.call("other_assessor", "GET", "/api/discussions").json()}
+    assert listed == {world.d_open, world.d_signed, world.d_other}
+    assert world.call("assessor", "GET", f"/api/discussions/{world.d_open}").status_code == 200  # Sam ran it
+
+
+def test_list_filters(world):
+    signed = world.call("admin", "GET", "/api/discussions?status=signed").json()
+    assert [d["id"] for d in signed] == [world.d_signed]
+    mine = world.call("admin", "GET", f"/api/discussions?assessor_id={world.ids['other_assessor']}").json()
+    assert [d["id"] for d in mine] == [world.d_other]
+    theirs = world.call("assessor", "GET", f"/api/discussions?learner_id={world.ids['other_learner']}").json()
+    assert theirs == []  # a filter never widens what a role may see
