@@ -19,6 +19,7 @@ _DASHES = re.compile(r"\s*[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212]+\s*")
 _SUPERSCRIPTS = re.compile("[\u00b9\u00b2\u00b3\u2070-\u209f]")
 _TRAILING_PUNCT = re.compile(r"[\s.;:,]+$")
 _NON_WORD = re.compile(r"[^a-z0-9&/ ]+")
+_ANY_QUOTE = re.compile("['\"`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u2032\u2033]")
 
 
 def squash(text: str) -> str:
@@ -52,7 +53,7 @@ def compact(text: str) -> str:
 # and it is labelled with the ones that were needed.
 _MINOR = {
     "case": str.lower,
-    "quotes": lambda s: s.translate(_QUOTES),
+    "quotes": lambda s: _ANY_QUOTE.sub('"', s),  # curly or straight, single or double
     "hyphenation": lambda s: _DASHES.sub(" ", s),
     "trailing punctuation": lambda s: _TRAILING_PUNCT.sub("", s),
 }
