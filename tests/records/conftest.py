@@ -72,3 +72,22 @@ def fake_catalogue():
     planning.use_catalogue(cat)
     yield cat
     planning.use_catalogue(None)
+
+
+class World:
+    """An admin, two assessors and a learner (Sam Patel) enrolled on the C&G pool with Alex."""
+
+    def __init__(self, session):
+        from bot.records import enrolment, people
+
+        self.admin = people.create_person(session, "Ada Admin", "admin")
+        self.alex = people.create_person(session, "Alex Assessor", "assessor", actor=self.admin)
+        self.bea = people.create_person(session, "Bea Assessor", "assessor", actor=self.admin)
+        self.sam = people.get_or_create_person_for_identity(session, "slack", "U-SAM", "Sam Patel")
+        self.enrolment = enrolment.enrol(session, self.sam, "cg-pool", self.alex)
+        self.ids = {k: getattr(self, k).id for k in ("admin", "alex", "bea", "sam")}
+
+
+@pytest.fixture
+def world(session, fake_catalogue):
+    return World(session)
