@@ -1,0 +1,197 @@
+"""The browser chat page, end to end: Debian's Chromium driven by Playwright through the FastAPI app's
+/chat page, which talks to the running Rasa server through its same-origin proxy.
+
+Two journeys: a learner on a phone-sized screen (greeting, help, a quick-reply button, a reload that
+keeps the conversation) and an assessor's professional discussion on a desktop screen. Every answer
+the page shows is compared with what the REST channel answers to the same words in a mirror
+conversation. Screenshots go to test-artifacts/ for a person to look at.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip package playwright (application test extras)")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-extensions", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def chat_url(stack) -> str:
+    return stack.services["api"].url + "/chat"
+
+
+def plain(text: str) -> list[str]:
+    """The lines a reader sees for the bot's text: markup removed, blank lines dropped."""
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r"^\s*[-•] ", "", line)
+        line = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", line)
+        line = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"\1", line)
+        if line.strip():
+            lines.append(re.sub(r"\s+", " ", line).strip())
+    return lines
+
+
+def rest_view(replies: list[dict]) -> tuple[list[str], list[str]]:
+    lines = [line for r in replies if r.get("text") for line in plain(r["text"])]
+    return lines, [b["title"] for r in replies for b in r.get("buttons") or []]
+
+
+class ChatPage:
+    def __init__(self, page, stack) -> None:
+        self.page, self.stack = page, stack
+        self.mirror = f"web:{uuid.uuid4()}"  # the same conversation over REST, for comparison
+
+    def wait_idle(self) -> None:
+        self.page.wait_for_function(
+            "() => document.getElementById('log').getAttribute('aria-busy') === 'false'", timeout=90_000)
+
+    def bot_count(self) -> int:
+        return self.page.locator("#log .msg.bot").count()
+
+    def view_since(self, index: int) -> tuple[list[str], list[str]]:
+        bubbles = self.page.locator("#log .msg.bot")
+        lines, buttons = [], []
+        for i in range(index, bubbles.count()):
+            item = bubbles.nth(i)
+            text = item.locator(".bubble").inner_text()
+            lines += [re.sub(r"\s+", " ", s).strip() for s in text.split("\n") if s.strip()]
+            buttons += item.locator(".choice").all_inner_texts()
+        return lines, buttons
+
+    def say(self, text: str) -> tuple[list[str], list[str]]:
+        """Type and send; returns what the page shows and asserts it equals the REST answer."""
+        expected = rest_view(self.stack.say(self.mirror, text))
+        before = self.bot_count()
+        box = self.page.get_by_label("Your message")
+        box.fill(text)
+        box.press("Enter")
+        self.wait_idle()
+        shown = self.view_since(before)
+        assert shown == expected, f"page shows {shown}, REST answered {expected}"
+        assert self.page.locator("#log .msg.user").last.inner_text().strip() == text
+        return shown
+
+    def click(self, title: str, payload: str) -> tuple[list[str], list[str]]:
+        expected = rest_view(self.stack.say(self.mirror, payload))
+        before = self.bot_count()
+        self.page.locator("#log .choice:not([disabled])", has_text=title).first.click()
+        self.wait_idle()
+        shown = self.view_since(before)
+        assert shown == expected, f"page shows {shown}, REST answered {expected}"
+        assert self.page.locator("#log .msg.user").last.inner_text().strip() == title
+        return shown
+
+    def shot(self, name: str) -> Path:
+        path = ARTIFACTS / f"webchat-{name}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+
+def open_chat(browser, stack, chat_url, viewport) -> ChatPage:
+    context = browser.new_context(viewport=viewport, device_scale_factor=2 if viewport is PHONE else 1,
+                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    chat = ChatPage(page, stack)
+    chat.errors = errors
+    expected = rest_view(stack.say(chat.mirror, "/greet"))
+    page.goto(chat_url)
+    page.wait_for_function("() => document.querySelectorAll('#log .msg.bot').length > 0", timeout=90_000)
+    chat.wait_idle()
+    assert chat.view_since(0) == expected  # a first visit is greeted, with nothing shown as sent
+    assert page.locator("#log .msg.user").count() == 0
+    return chat
+
+
+def test_learner_journey_on_a_phone(browser, stack, chat_url):
+    chat = open_chat(browser, stack, chat_url, PHONE)
+    page = chat.page
+    sender = page.evaluate("() => JSON.parse(localStorage.getItem('csa.chat.sender'))")
+    assert re.fullmatch(r"web:[0-9a-f-]{36}", sender)
+    chat.shot("learner-1-greeting")
+
+    lines, buttons = chat.say("what can you do?")
+    assert buttons, "the help answer offers quick replies"
+    chat.shot("learner-2-help")
+    help_buttons = stack.say(f"web:{uuid.uuid4()}", "what can you do?")
+    first = next(b for r in help_buttons for b in r.get("buttons") or [])
+    chat.click(first["title"], first["payload"])
+    assert page.locator("#log .choice.chosen").count() >= 1  # the chosen reply stays marked
+    chat.say("tell me about K/506/2155")
+    assert "Make telephone calls to customers" in page.locator("#log").inner_text()
+    # the page fits the phone: no sideways scrolling, message box and send button visible
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.get_by_role("button", name="Send").is_visible()
+    chat.shot("learner-3-unit")
+
+    before = page.locator("#log .msg").all_inner_texts()
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#log .msg').length > 0")
+    assert page.locator("#log .msg").all_inner_texts() == before  # the conversation survives a reload
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('csa.chat.sender'))") == sender
+    # ... and so does the bot's memory of it: the same sender id carries on in the same tracker
+    chat.say("thanks")
+    chat.shot("learner-4-after-reload")
+    assert chat.errors == []
+
+
+def test_keyboard_and_screen_reader_basics(browser, stack, chat_url):
+    chat = open_chat(browser, stack, chat_url, DESKTOP)
+    page = chat.page
+    log = page.get_by_role("log", name="Conversation")
+    assert log.get_attribute("aria-live") == "polite"
+    page.keyboard.press("Tab")  # the skip link comes first and leads to the message box
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to the message box"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "message"
+    page.keyboard.type("hello")
+    before = chat.bot_count()
+    page.keyboard.press("Enter")
+    chat.wait_idle()
+    assert chat.bot_count() > before
+    # each message is announced with who said it
+    assert page.locator("#log .msg.user .who").last.inner_text() == "You said:"
+    assert chat.errors == []
+
+
+def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
+    chat = open_chat(browser, stack, chat_url, DESKTOP)
+    turns = [
+        "start a professional discussion with Sam on unit 206",
+        "Sam described how they greet each customer, listen to what they need and check they have understood.",
+        "met",
+        "what's left?",
+        "pause",
+    ]
+    for n, text in enumerate(turns, 1):
+        lines, _ = chat.say(text)
+        assert lines, f"the bot answers {text!r}"
+        chat.shot(f"discussion-{n}")
+    assert chat.errors == []
