@@ -521,13 +521,15 @@ def find_evidence_type(cat, query: str, source: Optional[str] = None) -> Evidenc
         key, score, others = exact[0], 100.0, []
     else:
         phrases = [(p, k) for k, names in EVIDENCE_SYNONYMS.items() for p in names if len(p) > 3]
-        hits = process.extract(q, [p for p, _ in phrases], scorer=fuzz.WRatio, limit=6)
+        # Whole-phrase similarity only: partial matching would find "a" of "q and a" in anything.
+        hits = process.extract(q, [p for p, _ in phrases], scorer=lambda a, b, **kw: max(
+            fuzz.ratio(a, b, **kw), fuzz.token_sort_ratio(a, b, **kw)), limit=6)
         ranked: dict[str, float] = {}
         for _, s, i in hits:
             k = phrases[i][1]
             ranked[k] = max(ranked.get(k, 0), s)
         order = sorted(ranked.items(), key=lambda kv: -kv[1])
-        if not order or order[0][1] < 80:
+        if not order or order[0][1] < 85:
             return EvidenceLookup(query)
         key, score = order[0]
         others = [k for k, s in order[1:] if s >= score - MARGIN]

@@ -221,9 +221,10 @@ def check(cat, source_id: str, refs: Iterable[str]) -> Report:
         if missing:
             violations.append(f"{name} is mandatory: {len(missing)} of its {len(g.units)} units not achieved yet "
                               f"({'; '.join(_title(r, m) for m in missing)}).")
-        if shortfall:
+        # For a mandatory group the missing units say it all; its credit/unit minimums follow from them.
+        if shortfall and not missing:
             violations.append(f"{name} needs at least {g.min_credits} {cn}; {counted} so far ({shortfall} short).")
-        if unit_short:
+        if unit_short and not missing:
             violations.append(f"{name} needs at least {g.min_units} unit{'s' if g.min_units != 1 else ''}; "
                               f"{cnt[i]} so far.")
         if g.max_units is not None and cnt[i] > g.max_units:
@@ -553,11 +554,11 @@ def render_report(cat, report: Report) -> str:
         bits = [f"{len(st.units)} unit{'s' if len(st.units) != 1 else ''}", f"{st.counted} {cn} counted"]
         if st.mandatory:
             bits.append(f"{len(st.units)} of {len(st.units) + len(st.missing)} mandatory units")
-        if st.min_credits:
+        if st.min_credits and not st.mandatory:
             bits.append(f"minimum {st.min_credits}")
         if st.max_credits is not None:
             bits.append(f"maximum {st.max_credits}" + (" reached" if st.max_reached else ""))
-        if st.min_units:
+        if st.min_units and not st.mandatory:
             bits.append(f"at least {st.min_units} unit{'s' if st.min_units != 1 else ''}")
         lines.append(f"  Group {st.id}: " + ", ".join(bits) + ("" if st.met else "  <- not met"))
     total = f"  Total: {report.credits} {cn} counted"
