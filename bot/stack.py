@@ -160,6 +160,9 @@ class Stack:
                                    "--port", str(self.ports["api"])],
                            self.ports["api"], "/health", base, logs / "api.log"),
         }
+        from bot import profile  # CSA_PROFILE=production: shared stores, several servers (docs/deployment.md)
+
+        profile.extend(self, base)
 
     def check(self) -> None:
         if not self.model.exists():
