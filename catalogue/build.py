@@ -138,16 +138,12 @@ def unit_differences(unit: Unit) -> Iterable[Difference]:
         _value_difference(ref, "criteria", {s: len(u.criteria) for s, u in specs.items()}),
     ]
     # Outcome and criterion wording, matched by number / reference.
-    outcome_refs = list(dict.fromkeys(o.number for u in specs.values() for o in u.outcomes))
-    for number in outcome_refs:
-        texts = {s: o.text for s, u in specs.items() for o in u.outcomes if o.number == number}
-        if len(texts) > 1:
-            found.append(_text_difference(ref, "outcome_text", texts, item=number))
-    criterion_refs = list(dict.fromkeys(c.ref for u in specs.values() for c in u.criteria))
-    for cref in criterion_refs:
-        texts = {s: c.text for s, u in specs.items() for c in u.criteria if c.ref == cref}
-        if len(texts) > 1:
-            found.append(_text_difference(ref, "criterion_text", texts, item=cref))
+    for field, items in (("outcome_text", {s: {o.number: o.text for o in u.outcomes} for s, u in specs.items()}),
+                         ("criterion_text", {s: {c.ref: c.text for c in u.criteria} for s, u in specs.items()})):
+        for key in dict.fromkeys(k for texts in items.values() for k in texts):
+            texts = {s: t[key] for s, t in items.items() if key in t}
+            if len(texts) > 1:
+                found.append(_text_difference(ref, field, texts, item=key))
     return [d for d in found if d is not None]
 
 

@@ -376,38 +376,51 @@ class _Search:
         return bound
 
     def _lp_bound(self, j: int, need_t: int, need_l: int) -> float:
-        """Fractional covers, cheapest rate first, of the groups' credit deficits (summed: the
-        groups are disjoint), of the total deficit and of the level deficit; the largest."""
+        """The LP relaxation, cheapest rate first: each group's credit deficit from its own
+        candidates, then the rest of the total deficit from what is left (within each group's
+        maximum). The level deficit is covered on its own; the bound is the larger cost."""
         G = self.G
         d, room = [0] * G, [0] * G
         for g in range(G):
             c = self.raw[g] if self.raw[g] < self.maxc[g] else self.maxc[g]
             d[g] = self.minc[g] - c if self.minc[g] > c else 0
             room[g] = self.maxc[g] - c  # credits this group can still add that count
+        cost = cost_l = 0.0
+        used: dict[int, int] = {}
         need_g = sum(d)
-        cost_g = cost_t = cost_l = 0.0
-        for rate, k, g, kl, i in self.by_rate:
-            if i < j:
-                continue
-            if d[g] > 0:
+        if need_g:
+            for rate, k, g, _, i in self.by_rate:
+                if i < j or d[g] <= 0:
+                    continue
                 take = k if k < d[g] else d[g]
                 d[g] -= take
                 need_g -= take
-                cost_g += take * rate
-            if need_t > 0 and room[g] > 0:
-                take = min(k, need_t, room[g])
-                room[g] -= take
                 need_t -= take
-                cost_t += take * rate
+                room[g] -= take
+                used[i] = take
+                cost += take * rate
+                if need_g <= 0:
+                    break
+            if need_g > 0:
+                return INF
+        for rate, k, g, kl, i in self.by_rate:
+            if i < j:
+                continue
+            if need_t > 0 and room[g] > 0:
+                take = min(k - used.get(i, 0), need_t, room[g])
+                if take > 0:
+                    room[g] -= take
+                    need_t -= take
+                    cost += take * rate
             if need_l > 0 and kl:
                 take = kl if kl < need_l else need_l
                 need_l -= take
                 cost_l += take * rate
-            if need_g <= 0 and need_t <= 0 and need_l <= 0:
+            if need_t <= 0 and need_l <= 0:
                 break
-        if need_g > 0 or need_t > 0 or need_l > 0:
+        if need_t > 0 or need_l > 0:
             return INF
-        return max(cost_g, cost_t, cost_l)
+        return max(cost, cost_l)
 
     def _unit_bound(self, j: int, unit_def: dict[int, int], d_u: int) -> float:
         """Each group's missing units at its cheapest, plus the remaining number of units
