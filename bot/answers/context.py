@@ -8,17 +8,12 @@ from bot.replies import Reply
 
 @dataclass(slots=True)
 class LearnerContext:
-    """The learner's state as the records layer knows it.
-
-    `pending` is the list of candidate refs the bot last asked the learner to choose from
-    (Answer.pending_choice, kept by the action), so that "the first one" can be resolved.
-    """
+    """The learner's state as the records layer knows it."""
 
     source_id: str | None = None
     planned: list[str] = field(default_factory=list)
     claimed: list[str] = field(default_factory=list)
     achieved: list[str] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> list[str]:

@@ -103,23 +103,35 @@ def _pieces(text: str, limit: int) -> Iterable[str]:
             yield part
 
 
+Section = tuple[str, "str | None"]  # (text, source) of one reply
+PAGE_REPLIES = 3  # replies sent at once; more wait behind "Show more"
+
+
 def paged(
-    text: str,
-    source: str | None,
-    intent: str,
-    message: str,
+    sections: list[Section] | str,
+    source: str | None = None,
+    intent: str = "",
+    message: str = "",
     page: int = 1,
     buttons: list[Button] | None = None,
+    entities: dict[str, list[str]] | None = None,
 ) -> list[Reply]:
-    """One page of a long answer; a 'Show more' button asks for the next page of the same answer.
+    """One page of a possibly long answer.
 
-    `buttons` go on the last page only, so a choice is offered once the learner has read everything.
+    `sections` are (text, source) pairs (or one text with `source`); each is cut into replies of at most
+    MAX_REPLY_CHARS keeping its source, and PAGE_REPLIES replies make a page. A 'Show more' button on
+    the page's last reply asks for the next page of the same answer (intent, message and entities are
+    carried in its payload). `buttons` go on the final page only, once everything has been read.
     """
-    chunks = split_text(text)
-    page = min(max(page, 1), len(chunks))
-    reply = Reply(chunks[page - 1], source=source)
-    if page < len(chunks):
-        reply.buttons.append(Button(SHOW_MORE, payload(intent, text=message, page=str(page + 1))))
+    if isinstance(sections, str):
+        sections = [(sections, source)]
+    replies = [Reply(chunk, source=src) for text, src in sections for chunk in split_text(text)]
+    pages = [replies[i:i + PAGE_REPLIES] for i in range(0, len(replies), PAGE_REPLIES)] or [[Reply("")]]
+    page = min(max(page, 1), len(pages))
+    shown = pages[page - 1]
+    if page < len(pages):
+        extra = {k: v for k, v in (entities or {}).items() if k not in ("text", "page") and v}
+        shown[-1].buttons.append(Button(SHOW_MORE, payload(intent, text=message, page=str(page + 1), **extra)))
     elif buttons:
-        reply.buttons.extend(buttons)
-    return [reply]
+        shown[-1].buttons.extend(buttons)
+    return shown

@@ -37,16 +37,30 @@ def test_split_text_cuts_an_overlong_line_between_words():
 def test_paged_offers_show_more_until_the_last_page_then_the_choice_buttons():
     from bot.replies import Button
 
-    text = "\n".join("y" * 100 for _ in range(30))
+    text = "\n".join("y" * 100 for _ in range(80))  # 8,080 characters: 8 replies of 11 lines, 3 pages
     choice = [Button("Pick", "/x")]
-    first = paged(text, "Some source", "ask_unit_info", "tell me about 206", buttons=choice)[0]
-    assert first.source == "Some source"
-    assert [b.title for b in first.buttons] == [SHOW_MORE]
-    intent, entities = parse_payload(first.buttons[0].payload)
+    first = paged(text, "Some source", "ask_unit_info", "tell me about 206", buttons=choice)
+    assert len(first) == 3 and all(r.source == "Some source" for r in first)
+    assert [b.title for b in first[-1].buttons] == [SHOW_MORE] and first[0].buttons == []
+    intent, entities = parse_payload(first[-1].buttons[0].payload)
     assert intent == "ask_unit_info" and entities == {"text": ["tell me about 206"], "page": ["2"]}
-    last = paged(text, "Some source", "ask_unit_info", "tell me about 206", page=99, buttons=choice)[0]
-    assert last.buttons == choice
-    assert last.text == split_text(text)[-1]
+    last = paged(text, "Some source", "ask_unit_info", "tell me about 206", page=99, buttons=choice)
+    assert len(last) == 2 and last[-1].buttons == choice and last[0].buttons == []
+    assert last[-1].text == split_text(text)[-1]
+    everything = [r.text for p in (1, 2, 3) for r in paged(text, "S", "i", "m", page=p)]
+    assert "\n".join(everything) == text
+
+
+def test_sections_keep_their_sources_and_pages_hold_three_replies():
+    sections = [(f"section {i}", f"source {i}") for i in range(5)]
+    first = paged(sections, intent="ask_evidence_type", message="what is PD", entities={"unit": ["206"]})
+    assert [(r.text, r.source) for r in first] == [("section 0", "source 0"), ("section 1", "source 1"),
+                                                   ("section 2", "source 2")]
+    assert first[-1].buttons[0].title == SHOW_MORE
+    intent, entities = parse_payload(first[-1].buttons[0].payload)
+    assert entities == {"text": ["what is PD"], "page": ["2"], "unit": ["206"]}
+    second = paged(sections, intent="ask_evidence_type", message="what is PD", page=2)
+    assert [r.source for r in second] == ["source 3", "source 4"] and second[-1].buttons == []
 
 
 def test_short_answer_is_one_page_without_show_more():

@@ -1,0 +1,134 @@
+"""Conversation-level cues read from the learner's own words.
+
+Catalogue things (units, criteria, qualifications, evidence types) are found by catalogue.lookup;
+this module only reads what the conversation needs around them: whether a unit is done or planned,
+which assessment topic or qualification fact is asked about, a group letter, a swap.
+"""
+from __future__ import annotations
+
+import re
+
+CLAIMED, PLANNED = "claimed", "planned"
+
+_PLANNED = (r"plan(?:ning|ned)?(?: to)?|going to|gonna|thinking (?:of|about)|will (?:do|take|start)|"
+            r"want to|would like to|'d like to|intend(?:ing)? to|hope to|next|about to|"
+            r"start(?:ing)?|considering|might (?:do|take)|choose|chosen|picked|have to|has to|need to|must do|"
+            r"'ve got to|got to|doing|working on|currently on|in progress|still to do")
+_CLAIMED = (r"finish(?:ed)?|done|did|complet(?:ed|e)|passed|achieved|got|have|'ve|submitted|"
+            r"handed in|signed off|wrapped up")
+_CUE = re.compile(rf"\b(?P<planned>{_PLANNED})\b|(?P<claimed>\b(?:{_CLAIMED})\b)", re.I)
+
+
+def status_segments(text: str) -> list[tuple[str | None, str]]:
+    """Split a message into (status, fragment) pairs at each done/planned cue.
+
+    "I've finished 206 and I'm planning 207" -> [("claimed", "I've finished 206 and I'm "),
+    ("planned", "planning 207")]. Text before the first cue takes the first cue's status; a message
+    without any cue gives [(None, text)]. A planned cue wins over a claimed one in the same clause
+    ("I have to do 206 next").
+    """
+    cues = [(m.start(), PLANNED if m.group("planned") else CLAIMED) for m in _CUE.finditer(text)]
+    if not cues:
+        return [(None, text)]
+    merged: list[tuple[int, str]] = []
+    for pos, status in cues:
+        # one status per clause: cues with no unit-looking text between them belong together
+        if merged and not re.search(r"[\w/]{2,}\s*(?:,|and|\.|;)", text[merged[-1][0]:pos]):
+            if status == PLANNED:
+                merged[-1] = (merged[-1][0], PLANNED)
+            continue
+        merged.append((pos, status))
+    bounds = [0] + [p for p, _ in merged[1:]] + [len(text)]
+    return [(merged[i][1], text[bounds[i]:bounds[i + 1]]) for i in range(len(merged))]
+
+
+# ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary)
+RULE_TOPICS: dict[str, tuple[str, ...]] = {
+    "simulation": ("simulat", "rwe", "realistic work", "real work", "role play", "role-play", "workplace"),
+    "expert_witness": ("expert witness",),
+    "witness_testimony": ("witness testimony", "witness statement"),
+    "professional_discussion": ("professional discussion",),
+    "observation": ("observ",),
+    "countersigning": ("countersign", "counter-sign", "counter sign", "trainee assessor", "unqualified assessor"),
+    "assessor_requirements": ("assessor need", "who can assess", "assessor requirement", "be an assessor",
+                              "assessor qualif", "qualified assessor"),
+    "iqa": ("iqa", "internal quality", "internal verif", "moderat", "standards verif"),
+    "evidence_currency": ("current", "how old", "out of date", "expire", "recent", "years old"),
+    "language": ("welsh", "irish", "english", "gaelic", "language", "sign language", "bsl"),
+    "credit_transfer": ("credit transfer", "transfer", "other awarding", "already achieved", "same unit"),
+    "exemptions": ("exempt",),
+    "rpl": ("rpl", "prior learning", "prior experience", "recognition of prior"),
+    "appeals": ("appeal", "disagree with", "challenge a decision", "unfair"),
+    "reasonable_adjustments": ("reasonable adjust", "disab", "dyslex", "special consideration", "adjustment"),
+    "resubmission": ("resubmi", "re-submi", "fail", "retake", "re-take", "try again"),
+    "identification": ("identification", "photo id", "passport", " id "),
+    "centre_requirements": ("centre", "center"),
+    "assessment_method": ("how is it assessed", "how am i assessed", "assessment method", "portfolio",
+                          "exam", "test"),
+}
+
+# ask_qualification_info: aspect -> words
+QUAL_ASPECTS: dict[str, tuple[str, ...]] = {
+    "status": ("withdrawn", "still running", "still available", "enrol", "register", "registration", "sign up",
+               "start it", "still valid", "closed", "end date", "last date", "still open", "discontinued",
+               "expire", "status", "current"),
+    "dates": ("date", "when", "start", "operational", "certificat"),
+    "credits": ("credit",),
+    "glh": ("glh", "guided learning", "guided hours"),
+    "tqt": ("tqt", "total qualification time", "how long", "hours"),
+    "age": ("age", "old", "16", "18", "young"),
+    "entry": ("entry", "requirement", "prerequisite", "pre-requisite", "before i start", "need to have",
+              "literacy"),
+    "grading": ("grade", "graded", "grading", "merit", "distinction", "pass", "fail"),
+    "progression": ("progress", "next", "after this", "go on", "afterwards", "career", "job"),
+    "number": ("qualification number", "qan", "number", "code", "reference"),
+    "level": ("level",),
+}
+
+
+def topics_in(text: str, vocabulary: dict[str, tuple[str, ...]]) -> list[str]:
+    """Keys of `vocabulary` whose words occur in text, in vocabulary order."""
+    low = f" {text.lower()} "
+    return [key for key, words in vocabulary.items() if any(w in low for w in words)]
+
+
+_GROUP = re.compile(r"(?i:\bgroup)\s+([A-Za-z])\b|\b([A-Z])\s+(?i:group)\b")
+
+
+def group_letter(text: str) -> str | None:
+    m = _GROUP.search(text)
+    return (m.group(1) or m.group(2)).upper() if m else None
+
+
+def wants_mandatory(text: str) -> bool:
+    return bool(re.search(r"\bmandatory|compulsory|required units|must do\b", text, re.I))
+
+
+def wants_optional(text: str) -> bool:
+    return bool(re.search(r"\boptional|option units|choices?\b", text, re.I))
+
+
+_CREDITS = re.compile(r"\b(\d{1,3})\s*(?:credits?|credit points?|cp)\b", re.I)
+
+
+def credit_amount(text: str) -> int | None:
+    m = _CREDITS.search(text)
+    return int(m.group(1)) if m else None
+
+
+_SWAP = re.compile(r"\b(?:swap|switch|replace|change|exchange|trade)\s+(?P<old>.+?)\s+(?:for|with|to|by|into)\s+"
+                   r"(?P<new>.+)", re.I)
+_DROP = re.compile(r"\b(?:drop|remove|don'?t do|didn'?t do|skip|leave out|without)\s+(?P<old>.+)", re.I)
+_ADD = re.compile(r"\b(?:add|also do|take|do|did|include|plus)\s+(?P<new>.+)", re.I)
+
+
+def what_if_parts(text: str) -> tuple[str | None, str | None]:
+    """(text naming the unit taken out, text naming the unit put in) of a what-if question."""
+    text = re.sub(r"^\s*what\s+(?:if|about)\s+(?:i\s+)?", "", text.strip(), flags=re.I)
+    if m := _SWAP.search(text):
+        return m.group("old"), m.group("new")
+    if m := _DROP.search(text):
+        return m.group("old"), None
+    if m := _ADD.search(text):
+        return None, m.group("new")
+    return None, None

@@ -1,0 +1,103 @@
+"""respond(): route an intent to its conversation module.
+
+The message text is the truth (entities are hints). A button click arrives as a slash-intent payload,
+e.g. /report_units{"unit": "D/506/2119", "status": "claimed"}; its entities are read from the payload
+and its "text" entity, when present, stands for the learner's original message ("Show more").
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from bot.replies import Reply
+
+from . import assessment, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
+from .context import Answer, LearnerContext
+from .cues import RULE_TOPICS, topics_in
+from .format import parse_payload, payload
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Answer]
+
+# intent -> (handler, takes a page number)
+_CATALOGUE: dict[str, tuple[Handler, bool]] = {
+    "choose_qualification": (qualification.choose, False),
+    "report_units": (units.report, False),
+    "ask_remaining": (remaining.remaining, True),
+    "ask_what_if": (remaining.what_if, True),
+    "ask_group_credits": (remaining.group_credits, True),
+    "ask_unit_info": (unit_info.unit_info, True),
+    "ask_list_units": (unit_info.list_units, True),
+    "ask_criterion": (criterion.explain, True),
+    "ask_evidence_type": (evidence.evidence_type, True),
+    "ask_evidence_allowed": (evidence.allowed, True),
+    "ask_assessment_rule": (assessment.rule, True),
+    "ask_qualification_info": (qualification.info, True),
+}
+_SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
+    "greet": smalltalk.greet, "goodbye": smalltalk.goodbye, "thank": smalltalk.thank, "help": smalltalk.help_,
+    "affirm": smalltalk.affirm, "deny": smalltalk.deny, "out_of_scope": smalltalk.out_of_scope,
+    "human_handoff": smalltalk.human_handoff,
+}
+
+
+def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, cat=None) -> Answer:
+    """The replies to one learner message. `cat` defaults to the process-wide catalogue."""
+    entities = {k: list(v) for k, v in (entities or {}).items()}
+    clicked = parse_payload(text or "")
+    if clicked is not None:
+        intent, given = clicked
+        entities.update(given)
+        text = (given.get("text") or [""])[0]
+    page = _page(entities)
+    if intent in _SMALLTALK:
+        return _SMALLTALK[intent](ctx)
+    if cat is None:
+        from catalogue import load_catalogue
+
+        cat = load_catalogue()
+    if intent not in _CATALOGUE:
+        return fallback(cat, text or "", ctx)
+    handler, paged = _CATALOGUE[intent]
+    try:
+        if paged:
+            return handler(cat, text or "", entities, ctx, page=page)
+        return handler(cat, text or "", entities, ctx)
+    except Exception:  # a reply must always go back to the chat; the trace goes to the log
+        log.exception("answer failed: intent=%s text=%r", intent, text)
+        return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
+                             "other words.")])
+
+
+def _page(entities: dict[str, list[str]]) -> int:
+    try:
+        return max(1, int((entities.get("page") or ["1"])[0]))
+    except ValueError:
+        return 1
+
+
+def fallback(cat, text: str, ctx: LearnerContext) -> Answer:
+    """'Did you mean ...?' with buttons built from what the message seems to be about."""
+    guesses: list[tuple[str, str]] = []
+    crit = resolve.criterion(text)
+    unit = resolve.unit(cat, text, ctx.source_id)
+    if unit is not None and unit.ref:
+        title = cat.unit(unit.ref).title
+        if crit is not None and crit.ref:
+            guesses.append((f"Explain {crit.ref} of {title}", payload("ask_criterion", unit=unit.ref, criterion=crit.ref)))
+        guesses.append((f"Tell me about {title}", payload("ask_unit_info", unit=unit.ref)))
+        if ctx.source_id and not unit.outside:
+            guesses.append((f"I've finished {title}", payload("report_units", unit=unit.ref, status="claimed")))
+    for found in resolve.evidence_types(cat, text)[:1]:
+        name = evidence.NAMES[found.key]
+        guesses.append((f"What is {name}?", payload("ask_evidence_type", evidence_type=found.key)))
+    for topic in topics_in(text, RULE_TOPICS)[:1]:
+        guesses.append((f"Rules on {assessment.TOPIC_NAMES[topic]}", payload("ask_assessment_rule", topic=topic)))
+    for hit in resolve.qualifications(cat, text)[:1]:
+        if cat.source(hit.source_id).qualification is not None and hit.source_id != ctx.source_id:
+            guesses.append((f"I'm doing the {cat.source(hit.source_id).qualification.title}",
+                            payload("choose_qualification", qualification=hit.source_id)))
+    if ctx.source_id and any(w in text.lower() for w in ("need", "left", "remaining", "credits")):
+        guesses.append(("What do I still need?", payload("ask_remaining")))
+    return smalltalk.fallback(guesses)

@@ -1,0 +1,206 @@
+"""Reading catalogue things out of a learner's message, through catalogue.lookup only.
+
+lookup finds units, criteria, qualifications and evidence types in loose text; this module adds what
+a conversation needs on top: the learner's qualification as the frame (a unit found only elsewhere is
+reported as outside it, not silently accepted), question words stripped before a lookup, and a
+criterion or outcome reference cut out of the text so that "2.3 of unit 206" finds unit 206.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from catalogue import lookup
+
+STRONG = 90.0  # a unit found outside the learner's qualification at least this well is "that unit"
+
+
+@dataclass(slots=True)
+class UnitRef:
+    """One unit mention, resolved against the learner's qualification (if any)."""
+
+    mention: str
+    ref: str | None = None  # the unit, when clear (it may be outside the qualification: see `outside`)
+    outside: bool = False  # ref exists but not in the learner's qualification
+    options: list[str] = field(default_factory=list)  # ambiguous / weak guesses: refs to offer, best first
+    weak: bool = False  # options are guesses, not near-ties
+
+
+@dataclass(slots=True)
+class QualHit:
+    source_id: str
+    weak: bool = False  # only a level or a generic word matched
+    reason: str | None = None
+
+
+_QUESTION = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|ok|okay|so|please|and|but)\b[,!]*\s*)*"
+    r"(?:can you |could you |please )*"
+    r"(?:tell me (?:about|more about)|what(?:'s| is| are| does| do)|what about|info(?:rmation)? (?:on|about)|"
+    r"explain|describe|show me|details? (?:of|on|for|about)|give me|i want to know about|how about|about|"
+    r"which group is|what group is|how many credits is|how many credits (?:are|does)|is)?\s*"
+    r"(?:(?:in|of|for|on|from|the)\s+)*", re.I)
+_TRAIL = re.compile(r"\b(?:unit|mean|about|in|is|please|worth|have|has|for me)?\s*[?.!]*\s*$", re.I)
+_EXPLICIT = re.compile(r"\b[A-Za-z]\s?/\s?\d{3}\s?/\s?\d{4}\b|\bCFA[A-Za-z]{2,3}\s?\d{1,3}\b|"
+                       r"\bunit\s*(?:no\.?|number)?\s*\d{1,3}(?:\s*/\s*\d{3})?\b|(?<![\d.])\d{3}(?:/\d{3})?(?![\d.])",
+                       re.I)
+
+
+def _in(cat, source_id: str | None, ref: str) -> bool:
+    return source_id is None or cat.spec(ref, source_id) is not None
+
+
+def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | None = None) -> UnitRef:
+    """Turn a lookup result into a UnitRef. Within a qualification, a much better match elsewhere wins
+    over a middling one inside it ("champion customer service" is not "Communication in customer service")."""
+    query = query if query is not None else found.query
+    best = found.best
+    top_here = found.results[0].score if found.results else 0.0
+    if source_id is not None and top_here < 100.0:
+        wide = lookup.find_unit(cat, query, None)
+        outside = [m for m in wide.candidates if not _in(cat, source_id, m.ref)]
+        if outside and outside[0].score >= STRONG and outside[0].score > top_here + lookup.MARGIN:
+            # several units can share a title across sources ("Champion customer service"): keep them all
+            return UnitRef(query, outside[0].ref, outside=True, options=[m.ref for m in outside])
+    if best is not None:
+        return UnitRef(query, best.ref, outside=not _in(cat, source_id, best.ref))
+    if found.ambiguous:
+        return UnitRef(query, options=[m.ref for m in found.candidates])
+    if found.results:
+        return UnitRef(query, options=[m.ref for m in found.results[:3]], weak=True)
+    return UnitRef(query)
+
+
+def strip_refs(text: str) -> str:
+    """The text without criterion / outcome references ("2.3", "AC 1.2", "outcome 1", "PC 5")."""
+    text = CRITERION_IN_TEXT.sub(" ", text)
+    return OUTCOME_IN_TEXT.sub(" ", text)
+
+
+def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
+    """Every unit a message mentions, in order (report_units: "206, 207 and exceed customer expectations")."""
+    return [_judge(cat, found, source_id) for found in lookup.extract_unit_refs(cat, text, source_id)]
+
+
+def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
+    """The one unit a question is about: an explicit code or number first, else the words of the question."""
+    text = strip_refs(text)
+    for m in _EXPLICIT.finditer(text):
+        found = _judge(cat, lookup.find_unit(cat, m.group(0), source_id), source_id, m.group(0))
+        if found.ref or found.options:
+            return found
+    bare = _TRAIL.sub("", _QUESTION.sub("", text)).strip()
+    if not bare:
+        return None
+    hits = lookup.extract_unit_refs(cat, bare, source_id)
+    if hits:
+        return _judge(cat, hits[0], source_id)
+    found = lookup.find_unit(cat, bare, source_id)
+    if found.results and found.results[0].score >= lookup.ACCEPT - 10:
+        return _judge(cat, found, source_id, bare)
+    return None
+
+
+# --- criteria and outcomes ------------------------------------------------------------------
+
+CRITERION_IN_TEXT = re.compile(
+    r"(?:\b(?:a\.?c\.?s?|assessment\s+criteri(?:on|a)|criteri(?:on|a)|p\.?c\.?s?|performance\s+criteri(?:on|a)|"
+    r"k\s*&\s*u|k\s*and\s*u|k/u|ku|knowledge(?:\s+(?:and|&)\s+understanding)?(?:\s+statement)?)\s*"
+    r"(?:no\.?|number)?\s*[:.#-]?\s*\d{1,2}(?:\.\d{1,3})*\b)|(?<![\w./])\d{1,2}\.\d{1,3}(?:\.\d{1,3})*(?![\w/])",
+    re.I)
+OUTCOME_IN_TEXT = re.compile(r"\b(?:learning\s+)?(?:outcome|lo|element)\s*(?:no\.?|number)?\s*(\d{1,2})\b", re.I)
+
+
+@dataclass(slots=True)
+class CriterionMention:
+    text: str  # as typed
+    ref: str | None  # canonical ("2.3", "PC5", "K&U8") when it parses
+    error: str | None = None
+
+
+def criterion(text: str) -> CriterionMention | None:
+    m = CRITERION_IN_TEXT.search(text)
+    if not m:
+        return None
+    ref, error = lookup.parse_criterion_ref(m.group(0))
+    return CriterionMention(m.group(0).strip(), ref, error)
+
+
+def parse_criterion(value: str) -> CriterionMention:
+    """A criterion reference given on its own (an entity or a button payload)."""
+    ref, error = lookup.parse_criterion_ref(value)
+    return CriterionMention(value, ref, error)
+
+
+def outcome_number(text: str) -> str | None:
+    m = OUTCOME_IN_TEXT.search(text)
+    return str(int(m.group(1))) if m else None
+
+
+# --- qualifications ----------------------------------------------------------------------------
+
+_STRONG_QUAL = 60.0  # an awarding body, a number or a close name; a bare level scores about 50
+
+
+def qualifications(cat, text: str, entities: dict[str, list[str]] | None = None) -> list[QualHit]:
+    """Qualifications (and the C&G pool) a message names, best first; ties all returned."""
+    entities = entities or {}
+    for value in entities.get("qualification", []):
+        if value in cat.sources:  # a button payload carries the source id itself
+            return [QualHit(value)]
+        if value == "all":
+            return []
+    hits: list[QualHit] = []
+    for query in [*entities.get("qualification", []), text]:
+        found = lookup.find_qualification(cat, query, include_pool=True)
+        if not found.results:
+            continue
+        top = found.results[0].score
+        close = [m for m in found.results if m.score >= top - 10] if found.ambiguous else found.results[:1]
+        for m in close:
+            weak = m.score < _STRONG_QUAL
+            hits.append(QualHit(m.source, weak, _why_weak(cat, m.source) if weak else None))
+        break
+    return hits
+
+
+def _why_weak(cat, source_id: str) -> str | None:
+    q = cat.source(source_id).qualification
+    if q is None:
+        return None
+    same = [d for d in cat.qualifications() if d.qualification.level == q.level]
+    return f"the only level {q.level} qualification I have" if len(same) == 1 else None
+
+
+# --- evidence types ------------------------------------------------------------------------------
+
+_SHORT_CODES = re.compile(r"\b(PD|WT|EWT|RA|RPL|Q&A|RWE)\b")  # abbreviations only when typed in capitals
+
+
+def evidence_types(cat, text: str) -> list["lookup.EvidenceLookup"]:
+    """Evidence types named in a message, in order of appearance (longest phrase wins at a place)."""
+    low = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+    spans: list[tuple[int, int, str]] = []
+    for key, names in lookup.EVIDENCE_SYNONYMS.items():
+        for name in names:
+            if len(name) < 4:
+                continue
+            for m in re.finditer(rf" {re.escape(name)} ", low):
+                spans.append((m.start(), m.end(), name))
+    for m in _SHORT_CODES.finditer(text):
+        spans.append((10_000 + m.start(), 10_000 + m.end(), m.group(1)))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out, end, seen = [], -1, set()
+    for start, stop, name in spans:
+        if start < end:
+            continue
+        found = lookup.find_evidence_type(cat, name)
+        if found.key and found.key not in seen:
+            seen.add(found.key)
+            out.append(found)
+        end = stop
+    return out
+
+
+def glossary(cat, word: str):
+    return lookup.find_term(cat, word)
