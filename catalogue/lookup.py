@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from catalogue.model import Criterion, EvidenceType, GlossaryTerm, UnitSpec
-from catalogue.text import compact, fold, words
+from catalogue.text import compact, words
 
 ACCEPT = 70.0  # below this a title match is only a guess: returned, but not as `best`
 MARGIN = 5.0  # two different units within this many points of each other are ambiguous
@@ -152,8 +152,10 @@ def _finish(query: str, matches: list[UnitMatch], limit: int) -> UnitLookup:
         if m.ref not in best or m.score > best[m.ref].score:
             best[m.ref] = m
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.ref))[:limit]
-    ambiguous = (len(ranked) > 1 and ranked[1].score >= ranked[0].score - MARGIN
-                 and not (ranked[0].score >= 100.0 > ranked[1].score))  # an exact match beats near ones
+    # Ambiguous: two units close together at the top, neither exact. Weak matches (below
+    # ACCEPT) are guesses rather than a choice between units, so they are never ambiguous.
+    ambiguous = (len(ranked) > 1 and ranked[0].score >= ACCEPT and ranked[1].score >= ranked[0].score - MARGIN
+                 and not (ranked[0].score >= 100.0 > ranked[1].score))
     return UnitLookup(query, ranked, ambiguous)
 
 

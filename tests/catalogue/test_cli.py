@@ -5,8 +5,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from catalogue.cli import main
 from catalogue.parsers import SOURCES, SOURCES_DIR
 
