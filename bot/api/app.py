@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api import errors
 from bot.api.config import Settings
-from bot.api.routers import admin, catalogue, discussions, health, progress
+from bot.api.routers import admin, catalogue, discussions, health, privacy, progress
 from bot.records.db import engine_for, migrate, session_factory
 
 log = logging.getLogger("bot.api")
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     app.state.engine = engine_for(settings.database_url)
     app.state.sessions = session_factory(settings.database_url)
     errors.install(app)
-    for module in (health, catalogue, progress, discussions, admin):
+    for module in (health, catalogue, progress, discussions, admin, privacy):
         app.include_router(module.router)
 
     from bot.web import router as web_router  # the browser chat page (GET /chat ...)

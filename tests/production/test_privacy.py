@@ -12,7 +12,6 @@ from bot import privacy
 from bot.records import audit, discussion as disc, enrolment, people
 from bot.records.errors import Forbidden, Invalid
 from bot.records.models import Answer, AuditEntry, Discussion, Identity, Person, Turn
-from tests.records.conftest import db, db_url, fake_catalogue, session, world  # noqa: F401
 
 # Rasa 3.6 SQLTrackerStore's table, as it creates it
 EVENTS = ("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) "

@@ -1,0 +1,47 @@
+"""GDPR: a person's data as JSON (admins, or the person themself) and erasure of a learner
+(admins only). The work is done by bot.privacy; see its docstring for what is covered."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from bot import privacy
+from bot.api import schemas as s
+from bot.api.auth import current_person, get_session, require_admin
+from bot.records.models import Person
+from bot.records.people import get_person
+
+router = APIRouter(prefix="/api/people", tags=["privacy"],
+                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
+                              422: {"model": s.Problem}})
+
+
+class ErasureIn(BaseModel):
+    confirm_name: str = Field(min_length=1, max_length=200,
+                              description="The person's display name exactly as stored: a guard against erasing the wrong id")
+
+
+class ErasureOut(BaseModel):
+    person_id: int
+    removed: dict[str, int] = Field(description="What was removed or redacted, by kind")
+
+
+@router.get("/{person_id}/personal-data", response_model=dict[str, Any])
+def personal_data(person_id: s.PathId, viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+    """Everything held about the person: records, audit entries and chat conversations (subject access)."""
+    if viewer.role != "admin" and viewer.id != person_id:
+        raise HTTPException(403, "Only an admin, or the person themself, can see all data held about a person.")
+    return privacy.export_person(session, get_person(session, person_id))
+
+
+@router.post("/{person_id}/erasure", response_model=ErasureOut)
+def erase(person_id: s.PathId, body: ErasureIn, admin: Person = Depends(require_admin),
+          session: Session = Depends(get_session)):
+    """Erase a learner's records and conversations (final; export first). See docs/deployment.md."""
+    person = get_person(session, person_id)
+    if body.confirm_name != person.display_name:
+        raise HTTPException(422, "confirm_name does not match the person's name; nothing was erased.")
+    return ErasureOut(person_id=person_id, removed=privacy.erase_person(session, person, admin))
