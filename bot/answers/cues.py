@@ -42,6 +42,15 @@ def status_segments(text: str) -> list[tuple[str | None, str]]:
     return [(merged[i][1], text[bounds[i]:bounds[i + 1]]) for i in range(len(merged))]
 
 
+_PRONOUNS = re.compile(r"\b(?:i\s*'?m|i\s+am|i\s*'?ve|i\s+have|i|we|we're|we've|also|already|just|now|"
+                       r"to do|to take|to|do|the|units?)\b", re.I)
+
+
+def strip_cues(fragment: str) -> str:
+    """A fragment without its done/planned words and pronouns, leaving the unit names for lookup."""
+    return re.sub(r"\s+", " ", _PRONOUNS.sub(" ", _CUE.sub(" ", fragment))).strip(" ,.;:!?")
+
+
 # ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary)
 RULE_TOPICS: dict[str, tuple[str, ...]] = {
     "simulation": ("simulat", "rwe", "realistic work", "real work", "role play", "role-play", "workplace"),

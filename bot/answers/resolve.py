@@ -78,8 +78,20 @@ def strip_refs(text: str) -> str:
 
 
 def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
-    """Every unit a message mentions, in order (report_units: "206, 207 and exceed customer expectations")."""
-    return [_judge(cat, found, source_id) for found in lookup.extract_unit_refs(cat, text, source_id)]
+    """Every unit a message mentions, in order (report_units: "206, 207 and exceed customer expectations").
+
+    Within a qualification, a mention lookup drops because it names no unit of that qualification
+    (a C&G "206" said by an SVQ learner) is looked up across all sources, so it can be refused by name.
+    """
+    found = [_judge(cat, f, source_id) for f in lookup.extract_unit_refs(cat, text, source_id)]
+    if source_id is not None:
+        seen = {u.mention for u in found}
+        for wide in lookup.extract_unit_refs(cat, text, None):
+            if wide.query not in seen and (wide.best is not None or wide.ambiguous):
+                judged = _judge(cat, wide, source_id)
+                if judged.outside:
+                    found.append(judged)
+    return found
 
 
 def unit(cat, text: str, source_id: str | None) -> UnitRef | None:

@@ -11,7 +11,7 @@ from catalogue import rules
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import CLAIMED, PLANNED, status_segments
+from .cues import CLAIMED, PLANNED, status_segments, strip_cues
 from .format import bullets, payload, plural, unit_label
 from .qualification import ask_to_choose
 from .unit_info import where_else
@@ -31,7 +31,7 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
                   resolve.UnitRef(r, r, outside=cat.spec(r, sid) is None)) for r in given]
     else:
         found = [(status, hit) for status, fragment in status_segments(text)
-                 for hit in resolve.units(cat, fragment, sid)]
+                 for hit in resolve.units(cat, strip_cues(fragment), sid)]
     if not found:
         return Answer([Reply("I didn't catch a unit name there. Tell me the units by number, code or title, e.g. "
                              "\"I've finished 206 and exceed customer expectations\" or \"I'm planning buddy a "

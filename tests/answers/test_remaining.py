@@ -1,0 +1,110 @@
+"""Conversation 3: what the learner still needs, what-if swaps, and group credit questions."""
+import pytest
+
+from bot.answers import LearnerContext
+
+from .conftest import text
+
+HABC_MANDATORY = ["L/506/2150", "Y/506/2152", "J/506/2910", "K/506/2169", "D/506/1942", "T/506/2952"]
+
+
+def test_remaining_reports_each_group_and_the_total(ask):
+    ctx = LearnerContext("sfj-l2", claimed=["D/506/2119", "Y/506/2135"])
+    a = ask("ask_remaining", "what units do I still need?", ctx)
+    first = a.replies[0]
+    assert first.text.startswith("*SFJ Awards Level 2 Diploma in Customer Service*: 6 of 45 credits so far")
+    assert "2 units are your own claim, not yet confirmed by your assessor" in first.text
+    assert "- Group A (mandatory): 0 of 5 units done; still to do: Deliver customer service (5)" in first.text
+    assert "- Group B (optional: at least 3 credits): 3 credits from 1 unit, minimum met" in first.text
+    assert "- Group C (optional: at least 16 credits): 3 credits from 1 unit, *13 more needed*" in first.text
+    assert "- Total: 6 of at least 45 credits (*39 to go*)" in first.text
+    assert first.source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
+    suggestion = a.replies[1].text
+    assert suggestion.startswith("*Quickest way to finish* (fewest extra credits: +39 credits")
+    assert "Group A: its 5 mandatory units above" in suggestion
+    assert "*Fewest guided learning hours*" in a.replies[2].text
+
+
+def test_habc_level_three_shortfall(ask):
+    ctx = LearnerContext("habc-l3", claimed=HABC_MANDATORY + ["D/506/2119", "T/506/2126"])
+    first = ask("ask_remaining", "how many credits have I got left", ctx).replies[0]
+    assert "37 of 55 credits" in first.text
+    assert "- Group M (mandatory): all done" in first.text
+    assert "- Level 3 or above: 31 of at least 40 credits (*9 short*)" in first.text
+    assert "- Group A (optional: at least 15 credits): 6 credits from 2 units, *9 more needed*" in first.text
+
+
+def test_habc_group_b_maximum_reached(ask):
+    # three level 3 Group B units: 4 + 3 + 4 = 11 credits, only 9 count
+    ctx = LearnerContext("habc-l3", claimed=["H/506/1912", "T/506/1820", "A/506/1821"])
+    first = ask("ask_remaining", "what do I still need", ctx).replies[0]
+    assert "Group B (optional: at most 9 credits): 9 credits from 3 units" in first.text
+    assert "maximum reached: more units here won't count" in first.text
+    assert "2 credits over the maximum don't count" in first.text
+
+
+def test_svq_unit_counts_and_level_eight_credits(ask):
+    ctx = LearnerContext("svq4", claimed=["CFACSF5"], planned=["CFACSF6"])
+    a = ask("ask_remaining", "what do I still need", ctx)
+    t = text(a)
+    assert "10 of 64 SCQF credit points" in t
+    assert "- Units: 1 of 8 (0 of 6 optional)" in t
+    assert "- Level 8 or above: 10 of at least 48 SCQF credit points (*38 short*)" in t
+    assert "- Group D (optional: at least 1 unit, at most 1 unit): 0 SCQF credit points, *1 more unit needed*" in t
+    assert "With your 1 planned unit as well you'd have 20 SCQF credit points" in t
+
+
+def test_complete_qualification_says_so(ask):
+    done = ["L/506/2083", "Y/506/2085", "L/506/1791", "R/506/1792", "Y/506/1793", "A/506/2094", "A/506/2113",
+            "H/506/1795", "A/506/1799"]  # 14 + 6 + 3 = 23 credits
+    a = ask("ask_remaining", "what do I still need", LearnerContext("ncfe-l1", achieved=done))
+    assert "you meet the rules of combination of the *NCFE Level 1 Certificate in Customer Service* (23 credits)" \
+        in a.replies[0].text
+    assert "not yet confirmed" not in a.replies[0].text
+
+
+def test_remaining_needs_a_qualification(ask):
+    a = ask("ask_remaining", "what do I still need")
+    assert "First tell me your qualification" in a.replies[0].text
+
+
+def test_what_if_swap(ask):
+    ctx = LearnerContext("sfj-l2", claimed=["D/506/2119", "Y/506/2135"])
+    reply = ask("ask_what_if", "what if I swap exceed customer expectations for 207", ctx).replies[0]
+    assert "without Exceed customer expectations (3) and with Communicate with customers in writing (3)" in reply.text
+    assert "- Group B: 3 -> 6 credits" in reply.text and "- Group C: 3 -> 0 credits (not met)" in reply.text
+    assert "16 more credits in Group C" in reply.text and "5 mandatory units of Group A" in reply.text
+    assert reply.source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
+
+
+def test_what_if_with_a_unit_outside_the_qualification(ask):
+    reply = ask("ask_what_if", "what if I add champion customer service", LearnerContext("sfj-l2")).replies[0]
+    assert "is not in your SFJ Awards Level 2 Diploma in Customer Service" in reply.text
+    assert "HABC Level 3 Diploma (Group A)" in reply.text
+
+
+@pytest.mark.parametrize("source, question, expected", [
+    ("sfj-l2", "can I take 12 credits from group B?", "*No*: Group B only holds 6 credits in total"),
+    ("habc-l3", "can I take 12 credits from group B?", "*No*: at most 9 credits count from Group B; 3 of your 12"),
+    ("sfj-l2", "can I do 10 credits from group D", "*No*: at most 7 credits count from Group D"),
+    ("sfj-l2", "how many credits can I do from group D", "Group D: at most 7 credits."),
+    ("ncfe-l1", "can I take 3 credits from group B", "*Not enough*: Group B needs at least 6 credits."),
+    ("sfj-l2", "can I take 20 credits from group C", "*Yes*: 20 credits from Group C is within its rule."),
+    ("sfj-l2", "can I take 12 credits from group A", "Group A is mandatory: you take all of its units, 19 credits."),
+])
+def test_group_credit_questions_follow_the_rule(ask, source, question, expected):
+    reply = ask("ask_group_credits", question, LearnerContext(source)).replies[0]
+    assert reply.text.startswith(expected)
+    assert reply.source.startswith(f"{ask.cat.source(source).short_name}, rules of combination")
+
+
+def test_group_credits_names_the_other_minima(ask):
+    reply = ask("ask_group_credits", "can I take 12 credits from group B?", LearnerContext("sfj-l2")).replies[0]
+    assert "Group B has 2 units worth 6 credits in total." in reply.text
+    assert "You also need: all of Group A (19 credits); at least 16 credits from Group C." in reply.text
+
+
+def test_group_that_does_not_exist(ask):
+    reply = ask("ask_group_credits", "how many credits from group E", LearnerContext("habc-l3")).replies[0]
+    assert reply.text == "Which group? The HABC Level 3 Diploma in Customer Service (QCF) has groups M, A, B."
+    assert [b.title for b in reply.buttons] == ["Group M", "Group A", "Group B"]

@@ -1,0 +1,99 @@
+"""Conversation 2: reporting units finished (claimed) or planned."""
+from bot.answers import LearnerContext
+from bot.answers.format import parse_payload
+
+from .conftest import buttons, text
+
+SFJ = LearnerContext("sfj-l2")
+
+
+def test_several_units_by_number_and_title_are_claimed(ask):
+    a = ask("report_units", "I've finished 206, 207 and Exceed customer expectations", SFJ)
+    assert a.unit_updates == {"D/506/2119": "claimed", "T/506/2126": "claimed", "Y/506/2135": "claimed"}
+    noted = a.replies[0]
+    assert noted.text.startswith("Noted as *finished* (3 units)")
+    assert "your claim: your assessor still has to confirm" in noted.text
+    for title in ("Communicate verbally with customers (D/506/2119)", "Communicate with customers in writing "
+                  "(T/506/2126)", "Exceed customer expectations (Y/506/2135)"):
+        assert title in noted.text
+    assert "achieved" not in noted.text
+    assert noted.source == "SFJ Awards Level 2 Diploma"
+    assert "9 of at least 45 credits" in a.replies[-1].text
+
+
+def test_planned_words_give_planned(ask):
+    a = ask("report_units", "I'm planning buddy a colleague", LearnerContext("habc-l3"))
+    assert a.unit_updates == {"M/506/1895": "planned"}
+    assert a.replies[0].text.startswith("Noted as *planned*")
+    assert "Unit 42 Buddy a colleague to develop their skills (M/506/1895)" in a.replies[0].text
+
+
+def test_finished_and_planned_in_one_message(ask):
+    a = ask("report_units", "I have done 206 and 207 but I'm thinking of deal with incoming telephone calls next",
+            SFJ)
+    assert a.unit_updates == {"D/506/2119": "claimed", "T/506/2126": "claimed", "H/506/2154": "planned"}
+
+
+def test_misspelt_titles_and_urns(ask):
+    a = ask("report_units", "completed exceed custmer expectatons and k/506/2155", LearnerContext("ncfe-l1"))
+    assert a.unit_updates == {"K/506/2155": "claimed"}  # Y/506/2135 is not in the NCFE certificate
+    assert "Not recorded: *Exceed customer expectations*" in text(a)
+
+
+def test_ambiguous_title_asks_with_buttons(ask):
+    a = ask("report_units", "I've finished communicate with customers", SFJ)
+    assert a.unit_updates == {}
+    assert a.pending_choice == ["D/506/2119", "T/506/2126"]
+    assert a.replies[0].text == 'Which unit did you mean by "communicate with customers"?'
+    assert [parse_payload(b.payload) for b in buttons(a)] == [
+        ("report_units", {"unit": ["D/506/2119"], "status": ["claimed"]}),
+        ("report_units", {"unit": ["T/506/2126"], "status": ["claimed"]})]
+
+
+def test_clicking_the_choice_records_it(ask):
+    a = ask("report_units", '/report_units{"unit": "T/506/2126", "status": "claimed"}', SFJ)
+    assert a.unit_updates == {"T/506/2126": "claimed"}
+
+
+def test_unit_outside_the_qualification_is_refused_with_where_it_is(ask):
+    a = ask("report_units", "I've finished champion customer service", SFJ)
+    assert a.unit_updates == {}
+    refusal = a.replies[0].text
+    assert "is not in your SFJ Awards Level 2 Diploma in Customer Service" in refusal
+    assert "HABC Level 3 Diploma (Group A)" in refusal
+    assert "City & Guilds unit pool (unit 402)" in refusal
+    assert "Pearson SVQ 4 in Customer Service (SCQF Level 8) (Group B)" in refusal
+    assert a.replies[0].source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
+
+
+def test_cg_number_outside_the_svq_is_refused(ask):
+    a = ask("report_units", "I've finished 206", LearnerContext("svq4"))
+    assert a.unit_updates == {}
+    assert "Communicate verbally with customers" in a.replies[0].text and "not in your SVQ 4" in a.replies[0].text
+
+
+def test_a_qualification_is_needed_first(ask):
+    a = ask("report_units", "I've finished 206")
+    assert a.unit_updates == {} and "Which qualification" in a.replies[0].text
+    assert len(buttons(a)) == 4
+
+
+def test_without_done_or_planned_words_it_asks_which(ask):
+    a = ask("report_units", "206 and 207", SFJ)
+    assert a.unit_updates == {}
+    intents = [parse_payload(b.payload) for b in buttons(a)]
+    assert intents == [("report_units", {"unit": ["D/506/2119", "T/506/2126"], "status": ["claimed"]}),
+                       ("report_units", {"unit": ["D/506/2119", "T/506/2126"], "status": ["planned"]})]
+
+
+def test_assessor_confirmed_units_are_not_downgraded(ask):
+    ctx = LearnerContext("sfj-l2", achieved=["D/506/2119"])
+    a = ask("report_units", "I'm planning 206 and 207", ctx)
+    assert a.unit_updates == {"T/506/2126": "planned"}
+    assert "Already confirmed as achieved by your assessor" in text(a)
+
+
+def test_nothing_recognisable(ask):
+    a = ask("report_units", "I've finished the thing with the stuff", SFJ)
+    assert a.unit_updates == {}
+    assert "didn't catch a unit name" in text(a) or "couldn't find a unit" in text(a)
