@@ -12,7 +12,7 @@ from catalogue.model import Criterion, Outcome, UnitSpec
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .format import bullets, paged
+from .format import bullets, paged, unit_label
 from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
 
 def criterion_label(c: Criterion) -> str:
@@ -48,8 +48,8 @@ def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     spec = primary_spec(cat, found.ref, ctx.source_id)
     c = spec.criterion(mention.ref)
     if c is None:
-        return Answer([Reply(f"Unit {spec.number or spec.ref} {spec.title} has no criterion {mention.ref}. "
-                             f"Its criteria are {criteria_ranges(spec)}.", source=cite.unit_source(cat, spec))])
+        return Answer([Reply(f"{unit_label(spec)} has no criterion {mention.ref}. Its criteria are "
+                             f"{criteria_ranges(spec)}.", source=cite.unit_source(cat, spec))])
     sections = criterion_sections(cat, spec, c, ctx)
     return Answer(paged(sections, intent="ask_criterion", message=text, page=page,
                         entities={"unit": [spec.ref], "criterion": [c.ref]}))
@@ -65,11 +65,11 @@ def criterion_sections(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -
     elif c.kind == "ku":
         head += "\nIt is a knowledge and understanding statement of the unit."
     sections: list[tuple[str, str | None]] = [(head, f"{cite.name(cat, spec.source)}, line {c.line}")]
-    sections += _guidance(cat, spec, c, outcome)
     verb = _verb(cat, spec, c, ctx)
     if verb:
         sections.append(verb)
     sections += _evidence(cat, spec, c, outcome)
+    sections += _guidance(cat, spec, c, outcome)  # the longest part goes last
     return sections
 
 
@@ -95,24 +95,32 @@ def _guidance(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> lis
     return []
 
 
+def _glossaries(cat) -> list:
+    return [d for d in cat.sources.values() if d.glossary]
+
+
 def _verb(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -> tuple[str, str | None] | None:
+    """The criterion's command verb explained from the glossary (the NCFE Level 1 one is the only glossary)."""
     words = c.text.split()
-    if not words:
+    docs = _glossaries(cat)
+    if not words or not docs:
         return None
     verb = words[0].strip(".,:;").capitalize()
     terms = resolve.glossary(cat, verb)
     if not terms:
         if c.kind != "ac":
-            return None
-        return (f"The NCFE Level 1 glossary of command verbs (the only one in my specifications) does not define "
-                f"\"{verb}\".", "NCFE Level 1 Certificate, Section 4 Explanation of terms")
+            return None  # SVQ performance criteria and knowledge statements do not start with a command verb
+        doc = docs[0]
+        return (f"The {doc.short_name} glossary of command verbs (the only glossary in my specifications) does not "
+                f"define \"{verb}\".", f"{doc.short_name} glossary, {cite.lines(g.citation for g in doc.glossary)}")
     term = terms[0]
+    glossary = cite.name(cat, term.citation.source)
     mine = ctx.source_id or spec.source
     borrowed = "" if mine == term.citation.source else (
-        f" (from the NCFE Level 1 glossary: your specification does not define command verbs)"
-        if ctx.source_id else " (from the NCFE Level 1 glossary)")
+        f" (from the {glossary} glossary: your specification does not define command verbs)"
+        if ctx.source_id else f" (from the {glossary} glossary)")
     return (f"*{term.term}* means: \"{term.definition}\"{borrowed}",
-            f"NCFE Level 1 Certificate glossary, line {term.citation.line}")
+            f"{glossary} glossary, line {term.citation.line}")
 
 
 def _evidence(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> list[tuple[str, str | None]]:
@@ -127,5 +135,7 @@ def _evidence(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> lis
             if o.notes:
                 text += "\n" + "\n".join(o.notes)
             return [(text, f"{cite.name(cat, s.source)}, line {o.evidence_line or o.line}")]
-    return [(f"None of my specifications lists evidence for outcome {outcome.number} of this unit.",
-             cite.name(cat, spec.source))]
+    word = "element" if outcome.kind == "element" else "outcome"
+    return [(f"None of my specifications lists evidence for {word} {outcome.number} of this unit; the "
+             f"{cite.name(cat, spec.source)} names evidence types for the whole qualification (ask me \"what is "
+             f"a professional discussion?\").", cite.name(cat, spec.source))]

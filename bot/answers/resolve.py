@@ -97,10 +97,13 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
 def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
     """The one unit a question is about: an explicit code or number first, else the words of the question."""
     text = strip_refs(text)
-    for m in _EXPLICIT.finditer(text):
-        found = _judge(cat, lookup.find_unit(cat, m.group(0), source_id), source_id, m.group(0))
+    explicit = [m.group(0) for m in _EXPLICIT.finditer(text)]
+    for mention in explicit:
+        found = _judge(cat, lookup.find_unit(cat, mention, source_id), source_id, mention)
         if found.ref or found.options:
             return found
+    if explicit:
+        return UnitRef(explicit[0])  # a unit was named but no source has it
     bare = _TRAIL.sub("", _QUESTION.sub("", text)).strip()
     if not bare:
         return None

@@ -85,8 +85,10 @@ def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
 
 def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     found = unit_from(cat, text, entities, ctx)
-    if found is None or (found.ref is None and not found.options):
+    if found is None:
         return not_found()
+    if found.ref is None and not found.options:
+        return not_found(f"\"{found.mention}\" in any of my specifications")
     if found.ref is None:
         lead = (f"Which unit do you mean by \"{found.mention}\"?" if not found.weak
                 else f"I'm not sure which unit \"{found.mention}\" is. Did you mean one of these?")
