@@ -85,6 +85,8 @@ def _lower(c: str) -> str:
 
 def phrase_kind(text: str) -> Optional[str]:
     """Which command a whole short message is, allowing small typos; None if none."""
+    if len(text) > 80:  # commands are short; and a 50 kB paste must not be fuzzy-compared
+        return None
     t = _bare(text)
     if not t or len(t.split()) > 7:
         return None
