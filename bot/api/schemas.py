@@ -171,11 +171,13 @@ class SearchHit(BaseModel):
     title: str
     source: Optional[str] = None
     unit_ref: Optional[str] = None
-    score: float
+    score: float  # 0-100
+    how: Optional[str] = None  # for units: matched by "ref", "number", "title" or "initials"
 
 
 class SearchOut(BaseModel):
     query: str
+    ambiguous: bool = Field(False, description="several units match about equally: ask which one is meant")
     results: list[SearchHit]
 
 

@@ -147,7 +147,8 @@ def _summary(pdf: _RecordPDF, r: DiscussionRecord) -> None:
 def _criterion(pdf: _RecordPDF, r: DiscussionRecord, c: CriterionEntry) -> None:
     unit = r.unit_title(c.unit_ref)
     pdf.heading(f"{c.criterion_ref}  {c.criterion_text}", size=10.5, space=5)
-    pdf.field("Unit", f"{c.unit_ref}: {unit}" if unit else c.unit_ref, colour=MUTED)
+    if len(r.units) > 1:  # with one unit, the details at the top say which
+        pdf.field("Unit", f"{c.unit_ref}: {unit}" if unit else c.unit_ref, colour=MUTED)
     if c.citation:
         pdf.field("Source", c.citation, colour=MUTED)
     if c.outcome_text:
@@ -171,6 +172,10 @@ def _criterion(pdf: _RecordPDF, r: DiscussionRecord, c: CriterionEntry) -> None:
     if c.decision:
         pdf.field("Reason", c.reason or "(no reason given)")
         pdf.field("Decided", f"{stamp(c.decided_at)} by {c.decided_by}", colour=MUTED)
+    for a in r.amendments:
+        if a.applies_to(c):
+            pdf.field("Amended", f"{a.field} amended after sign-off, {stamp(a.at)} by {a.by}: {a.reason} "
+                      "(see Amendments)", colour=MUTED, style="I")
 
 
 def _signoffs(pdf: _RecordPDF, r: DiscussionRecord) -> None:
@@ -180,6 +185,8 @@ def _signoffs(pdf: _RecordPDF, r: DiscussionRecord) -> None:
         if not signed:
             pdf.field(title, f"Not yet signed by the {role}.", colour=MUTED, style="I", label_w=40)
         for s in signed:
+            if pdf.will_page_break(24):
+                pdf.add_page()  # a declaration and its signature stay on one page
             pdf.field(title, f"\u201c{s.declaration}\u201d", label_w=40)
             pdf.field("Signed", f"{s.name}, {stamp(s.signed_at)}", colour=MUTED, label_w=40)
     pdf.heading("Authenticity", size=10.5, space=3)

@@ -82,7 +82,7 @@ def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRec
         units=units, status=d.status, started_at=d.started_at, updated_at=d.updated_at, signed_at=d.signed_at,
         channel=d.channel, criteria=entries,
         signoffs=[SignOffEntry(s.role, name(s.person_id), s.declaration, s.signed_at) for s in signoffs],
-        amendments=[AmendmentEntry(a.criterion_ref, a.field, a.old, a.new, a.reason, name(a.amended_by), a.amended_at)
-                    for a in amendments],
+        amendments=[AmendmentEntry(a.criterion_ref, a.field, a.old, a.new, a.reason, name(a.amended_by), a.amended_at,
+                                   a.unit_ref) for a in amendments],
         **about,
     )

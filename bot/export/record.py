@@ -68,6 +68,11 @@ class AmendmentEntry:
     reason: str
     by: str
     at: datetime
+    unit_ref: Optional[str] = None
+
+    def applies_to(self, c: "CriterionEntry") -> bool:
+        """Whether this amendment changed that criterion (a record-wide one applies to none)."""
+        return self.criterion_ref == c.criterion_ref and self.unit_ref in (None, c.unit_ref)
 
 
 @dataclass(slots=True)

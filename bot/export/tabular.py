@@ -62,7 +62,7 @@ def csv_rows(r: DiscussionRecord) -> list[dict[str, str]]:
     signed = {s.role: s for s in r.signoffs}  # the latest sign-off of each role
     rows = []
     for c in r.criteria:
-        amendments = [a for a in r.amendments if a.criterion_ref in (c.criterion_ref, None)]
+        amendments = [a for a in r.amendments if a.criterion_ref is None or a.applies_to(c)]
         row = {
             "discussion_id": r.id, "learner": r.learner, "assessor": r.assessor, "qualification": r.qualification,
             "qualification_number": r.qualification_number, "source_id": r.source_id, "date": r.started_at,

@@ -18,7 +18,8 @@ from bot.api.app import create_app
 from bot.records import discussion as discussions
 from bot.records import enrolment, people
 from bot.records.db import session_factory
-from tests.records.conftest import db_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
+# the records tests' SQLite/PostgreSQL fixture and the session-wide templates it draws on
+from tests.records.conftest import _pg_schema, _sqlite_template, db_url  # noqa: F401
 
 ADMIN_TOKEN = "test-admin-token"
 SOURCE = "habc-l3"

@@ -84,11 +84,15 @@ def test_unknown_is_404_with_a_reason(world, path, words):
 
 
 def test_search(world):
-    hits = get(world, "/api/search?q=telephone").json()["results"]
-    refs = [h["ref"] for h in hits if h["kind"] == "unit"]
-    assert {"K/506/2155", "H/506/2154"} <= set(refs)
+    found = get(world, "/api/search?q=telephone").json()
+    assert found["ambiguous"] is True  # two telephone units: the caller should ask which
+    assert {"K/506/2155", "H/506/2154"} <= {h["ref"] for h in found["results"] if h["kind"] == "unit"}
     number = get(world, "/api/search?q=206&source=cg-pool").json()["results"]
-    assert number[0]["ref"] == "D/506/2119" and number[0]["score"] == 100.0
+    assert number[0] | {"score": 100.0} == number[0] and (number[0]["ref"], number[0]["how"]) == ("D/506/2119", "number")
+    typed = get(world, "/api/search?q=k5062155").json()["results"][0]
+    assert (typed["kind"], typed["ref"], typed["how"]) == ("unit", "K/506/2155", "ref")
+    qualification = get(world, "/api/search?q=highfield%20level%203").json()["results"][0]
+    assert (qualification["kind"], qualification["ref"]) == ("qualification", "habc-l3")
     criteria = get(world, "/api/search?q=customer%20loyalty&source=habc-l3").json()["results"]
     assert any(h["kind"] == "criterion" and "customer loyalty" in h["title"].lower() for h in criteria)
     assert len(get(world, "/api/search?q=customer&limit=3").json()["results"]) == 3

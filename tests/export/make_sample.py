@@ -1,21 +1,71 @@
-"""Regenerate docs/samples/discussion-record.pdf and .png (page 1): python -m tests.export.make_sample"""
+"""Regenerate docs/samples/discussion-record.pdf and .png (page 1): python -m tests.export.make_sample
+
+The sample is a real record: a discussion run through the records services on a throw-away
+SQLite database, with the real catalogue (HABC Level 3, unit 3, outcome 1), then exported.
+"""
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from bot.export.pdf import render_pdf
-from tests.export.sample import sample_record
+from bot.export.pdf import to_pdf
+from bot.records import discussion as discussions
+from bot.records import enrolment, people
+from bot.records.db import dispose, migrate, session_factory
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+ANSWERS = {
+    "1.1": ("What does “customer experience” mean in your job?",
+            "It’s everything the customer feels about us, from the first call to after the sale – not just one "
+            "conversation. At the contact centre we map the “journey” so nobody gets passed around."),
+    "1.2": ("How do you group your customers?",
+            "We split them by how they contact us and by how long they have been with us."),
+    "1.3": ("What is CRM for?",
+            "To keep one record of every contact, so any adviser can see the history and not ask twice."),
+    "1.4": ("What makes a CRM system effective?",
+            "It is quick to search, it links calls, emails and chats, and the data is kept accurate and secure."),
+    "1.5": ("How is CRM data used in service delivery?",
+            "Team leaders use it to spot repeat complaints and to plan staffing for busy periods 📈."),
+}
+
+
+def record_discussion(s):
+    """The sample discussion, run through the records services on session `s`; returns it."""
+    admin = people.create_person(s, "Centre Administrator", "admin")
+    sam = people.create_person(s, "Sam Patel", "assessor", actor=admin)
+    priya = people.create_person(s, "Priya Shah", "learner", actor=admin)
+    enrolment.enrol(s, priya, "habc-l3", sam, actor=admin)
+    d = discussions.start(s, sam, priya, "habc-l3", ["J/506/2910"], ["1"], channel="web")
+    for ref, (question, answer) in ANSWERS.items():
+        discussions.record_answer(s, d, ref, answer, sam, question=question)
+    discussions.record_answer(s, d, "1.2", "Also by the products they hold.", sam)  # a second version
+    for ref in ("1.1", "1.3", "1.4", "1.5"):
+        discussions.decide(s, d, ref, "met", "Explained clearly with examples from their own contact centre.", sam)
+    discussions.decide(s, d, "1.2", "not_yet_met", "Named groups but did not explain segmentation methods.", sam)
+    discussions.sign(s, d, sam, "assessor")
+    discussions.sign(s, d, priya, "learner")
+    discussions.amend(s, d, "1.5", "reason", "Explained clearly, with examples of reports team leaders use.",
+                      "Reason made specific after IQA sampling.", sam)
+    return d
+
+
+def build_record(url: str) -> bytes:
+    migrate(url)
+    with session_factory(url)() as s:
+        data = to_pdf(record_discussion(s))
+    dispose(url)
+    return data
 
 
 def main() -> int:
     DOCS.mkdir(parents=True, exist_ok=True)
     pdf = DOCS / "discussion-record.pdf"
-    pdf.write_bytes(render_pdf(sample_record()))
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf.write_bytes(build_record(f"sqlite:///{Path(tmp) / 'sample.db'}"))
     if not shutil.which("pdftoppm"):
         print("pdftoppm not found (apt-get install poppler-utils): PNG not made", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bot.export import text as export_text
 from bot.export.pdf import render_pdf
-from bot.export.record import AUTHENTICITY_STATEMENT
+from bot.export.record import AUTHENTICITY_STATEMENT, UnitEntry
 from tests.export.sample import LONG, sample_record
 
 
@@ -142,3 +142,26 @@ def test_sample_is_kept_in_docs():
     docs = Path(__file__).resolve().parents[2] / "docs" / "samples"
     assert (docs / "discussion-record.pdf").read_bytes().startswith(b"%PDF-")
     assert (docs / "discussion-record.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_amended_criterion_points_to_the_amendment(rendered):
+    _, text = rendered
+    text = text[text.index("Evidence by criterion"):]
+    block_12 = text[text.index("1.2 Explain different methods"):text.index("3.1 Describe")]
+    assert "Amended reason amended after sign-off, 12 Mar 2025, 10:30 UTC by Sam Assessor: Typo in the recorded reason" \
+        in block_12
+    block_11 = text[text.index("1.1 Explain the concept"):text.index("1.2 Explain different methods")]
+    assert "Amended" not in block_11
+
+
+def test_units_named_per_criterion_only_when_several():
+    record = sample_record()
+    assert "Unit J/506/2910" not in flat(pdf_text(render_pdf(record)))  # one unit: named in the details only
+    record.units.append(UnitEntry("K/506/2169", "Resolve customers' problems", "4"))
+    record.criteria[1].unit_ref = "K/506/2169"  # the amendment names unit J/506/2910, so it no longer applies
+    record.amendments[0].unit_ref = "J/506/2910"
+    text = flat(pdf_text(render_pdf(record)))
+    assert "Unit J/506/2910: Understand customers and customer retention" in text
+    assert "Unit K/506/2169: Resolve customers' problems" in text
+    assert "K/506/2169 1.2" in text  # the summary table gives the unit with the reference
+    assert "Amended reason amended" not in text

@@ -104,4 +104,4 @@ def search(q: Annotated[str, Query(min_length=1, max_length=200, description="wo
         raise HTTPException(422, "Invalid request: q: type some words to search for.")
     if source is not None:
         qualification_doc(cat, source, any_source=True)
-    return s.SearchOut(query=q, results=search_catalogue(cat, q, source, limit))
+    return search_catalogue(cat, q, source, limit)
