@@ -11,7 +11,7 @@ from bot.replies import Button, Reply
 from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
-from .format import bullets, paged, payload
+from .format import bullets, paged, payload, upper_first
 from .unit_info import unit_from
 
 TOPIC_NAMES = {
@@ -36,7 +36,7 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
     topics = [t for t in entities.get("topic", []) if t in TOPIC_NAMES] or topics_in(text, RULE_TOPICS)
     if not topics:
         return Answer([Reply("Which assessment rule do you want to know about?",
-                             buttons=[Button(TOPIC_NAMES[t].capitalize(), payload("ask_assessment_rule", topic=t))
+                             buttons=[Button(upper_first(TOPIC_NAMES[t]), payload("ask_assessment_rule", topic=t))
                                       for t in ASK])])
     if "all" in entities.get("qualification", []):
         sources = [d.id for d in cat.qualifications()]
@@ -81,7 +81,7 @@ def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,
     spec = cat.spec(unit_ref, source_id) if unit_ref else None
     if not general and not specific:
         return [_silent(cat, source_id, topic)] if detail_if_silent else []
-    header = f"*{TOPIC_NAMES[topic].capitalize()}* in the {whose}:"
+    header = f"*{upper_first(TOPIC_NAMES[topic])}* in the {whose}:"
     if spec is not None and topic == "simulation" and spec.simulation:
         header += f"\nFor {spec.title} ({spec.ref}) simulation is *{spec.simulation}* in this specification."
     items = [(f.text, f.citation) for f in general[:_MAX_FACTS]]

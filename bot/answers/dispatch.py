@@ -89,10 +89,10 @@ def fallback(cat, text: str, ctx: LearnerContext) -> Answer:
         guesses.append((f"Tell me about {title}", payload("ask_unit_info", unit=unit.ref)))
         if ctx.source_id and not unit.outside:
             guesses.append((f"I've finished {title}", payload("report_units", unit=unit.ref, status="claimed")))
-    for found in resolve.evidence_types(cat, text)[:1]:
-        name = evidence.NAMES[found.key]
-        guesses.append((f"What is {name}?", payload("ask_evidence_type", evidence_type=found.key)))
-    for topic in topics_in(text, RULE_TOPICS)[:1]:
+    kinds = [found.key for found in resolve.evidence_types(cat, text)[:1]]
+    for key in kinds:
+        guesses.append((f"What is {evidence.NAMES[key]}?", payload("ask_evidence_type", evidence_type=key)))
+    for topic in [t for t in topics_in(text, RULE_TOPICS) if t not in kinds][:1]:
         guesses.append((f"Rules on {assessment.TOPIC_NAMES[topic]}", payload("ask_assessment_rule", topic=topic)))
     for hit in resolve.qualifications(cat, text)[:1]:
         if cat.source(hit.source_id).qualification is not None and hit.source_id != ctx.source_id:

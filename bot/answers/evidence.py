@@ -12,7 +12,7 @@ from catalogue.model import Citation, Fact, UnitSpec
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .format import bullets, join_words, paged, payload, plural
+from .format import bullets, join_words, paged, payload, plural, unit_label, upper_first
 from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
 
 NAMES = {
@@ -40,7 +40,7 @@ def _keys(cat, text: str, entities: dict[str, list[str]]) -> list[str]:
 
 
 def _ask_type(intent: str, lead: str, **extra: str) -> Answer:
-    return Answer([Reply(lead, buttons=[Button(NAMES[k].capitalize(), payload(intent, evidence_type=k, **extra))
+    return Answer([Reply(lead, buttons=[Button(upper_first(NAMES[k]), payload(intent, evidence_type=k, **extra))
                                         for k in ASK_BUTTONS])])
 
 
@@ -82,7 +82,7 @@ def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> li
         checked = join_words([e.name for e in doc.evidence_types]) or "none"
         return [(f"The {whose} says nothing about {name}. I checked its evidence types ({checked}) and its "
                  f"statements on assessment.", cite.name(cat, source_id))]
-    header = f"*{name.capitalize()}* in the {whose}:"
+    header = f"*{upper_first(name)}* in the {whose}:"
     names = sorted({e.name for e in entries if e.name.lower() != name})
     if names:
         header += "\nIt calls it: " + join_words([f'"{n}"' for n in names]) + "."
@@ -152,7 +152,7 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
         return ask_which_unit(found.options, cat, "ask_evidence_allowed", f"Which unit do you mean by "
                               f"\"{found.mention}\"?", evidence_type=key, **extra)
     spec = primary_spec(cat, found.ref, ctx.source_id)
-    number = _outcome(spec, text, entities)
+    number = _outcome(cat, spec, text, entities)
     if isinstance(number, Answer):
         return number
     listing = _listing_spec(cat, spec)
@@ -166,19 +166,20 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                         entities={"unit": [spec.ref], "evidence_type": [key], **{k: [v] for k, v in extra.items()}}))
 
 
-def _outcome(spec: UnitSpec, text: str, entities: dict[str, list[str]]) -> str | None | Answer:
+def _outcome(cat, spec: UnitSpec, text: str, entities: dict[str, list[str]]) -> str | None | Answer:
     number = (entities.get("outcome") or [None])[0] or resolve.outcome_number(text)
     given = entities.get("criterion", [])
     mention = resolve.parse_criterion(given[0]) if given else resolve.criterion(text)
     if number is None and mention is not None and mention.ref:
         o = spec.outcome_of(mention.ref)
         if o is None:
-            return Answer([Reply(f"Unit {spec.number or spec.ref} {spec.title} has no criterion {mention.ref}.")])
+            return Answer([Reply(f"{unit_label(spec)} has no criterion {mention.ref}.",
+                                 source=cite.unit_source(cat, spec))])
         number = o.number
     if number is not None and not any(o.number in (number, f"E{number}") for o in spec.outcomes):
-        have = ", ".join(o.number for o in spec.outcomes)
-        return Answer([Reply(f"Unit {spec.number or spec.ref} {spec.title} has no outcome {number}; its outcomes "
-                             f"are {have}.")])
+        have = join_words([o.number for o in spec.outcomes])
+        return Answer([Reply(f"{unit_label(spec)} has no outcome {number}; its outcomes are {have}.",
+                             source=cite.unit_source(cat, spec))])
     return number
 
 

@@ -47,6 +47,11 @@ def join_words(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def upper_first(text: str) -> str:
+    """'recognition of prior learning (RPL)' -> 'Recognition of prior learning (RPL)' (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 

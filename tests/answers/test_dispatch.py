@@ -1,0 +1,101 @@
+"""respond(): small talk, fallback, button payloads, and properties every answer keeps."""
+import pytest
+
+from bot.answers import LearnerContext, respond
+from bot.answers.format import parse_payload
+from bot.replies import MAX_REPLY_CHARS
+
+from .conftest import buttons, text
+
+
+def test_help_says_what_the_bot_can_do_without_the_catalogue():
+    a = respond("help", "what can you do?", {}, LearnerContext(), cat=object())  # small talk never reads it
+    t = text(a)
+    for skill in ("choose your qualification", "what you still need", "explain a unit or a criterion",
+                  "evidence and assessment rules", "professional discussion"):
+        assert skill in t
+    assert len(buttons(a)) == 3
+
+
+def test_greeting_asks_for_a_qualification_until_one_is_chosen():
+    new = respond("greet", "hi", {}, LearnerContext())
+    assert "Which qualification are you working towards?" in new.replies[0].text
+    known = respond("greet", "hi", {}, LearnerContext("sfj-l2"))
+    assert "Which qualification" not in text(known)
+
+
+@pytest.mark.parametrize("intent, words", [
+    ("human_handoff", "contact your assessor or your training centre"),
+    ("out_of_scope", "outside what I can help with"),
+    ("goodbye", "Goodbye"),
+    ("thank", "You're welcome"),
+])
+def test_small_talk(intent, words):
+    assert words in text(respond(intent, "x", {}, LearnerContext()))
+
+
+def test_fallback_offers_best_guesses_as_buttons(ask):
+    a = ask("nlu_fallback", "2.3 unit 206 hmm", LearnerContext("sfj-l2"))
+    assert a.replies[0].text == "Sorry, I'm not sure what you meant. Did you mean one of these?"
+    got = [parse_payload(b.payload) for b in buttons(a)]
+    assert ("ask_criterion", {"unit": ["D/506/2119"], "criterion": ["2.3"]}) in got
+    assert ("ask_unit_info", {"unit": ["D/506/2119"]}) in got
+    assert ("report_units", {"unit": ["D/506/2119"], "status": ["claimed"]}) in got
+
+
+def test_fallback_for_evidence_and_rules(ask):
+    got = [parse_payload(b.payload) for b in buttons(ask("nlu_fallback", "expert witness welsh?", LearnerContext()))]
+    assert ("ask_evidence_type", {"evidence_type": ["expert_witness"]}) in got
+    assert ("ask_assessment_rule", {"topic": ["language"]}) in got
+
+
+def test_fallback_without_any_guess_explains_what_the_bot_does(ask):
+    a = ask("nlu_fallback", "banana", LearnerContext())
+    assert "I didn't understand that" in a.replies[0].text and "choose your qualification" in a.replies[0].text
+
+
+def test_entities_are_only_hints_the_text_decides(ask):
+    a = ask("ask_unit_info", "tell me about unit 207", LearnerContext("sfj-l2"), unit="206")
+    assert a.replies[0].text.startswith("*Communicate with customers in writing* (T/506/2126)")
+
+
+def test_the_entity_is_used_when_the_text_names_no_unit(ask):
+    a = ask("ask_unit_info", "tell me about that one", LearnerContext("sfj-l2"), unit="exceed customer expectations")
+    assert a.replies[0].text.startswith("*Exceed customer expectations* (Y/506/2135)")
+
+
+# Every factual reply names its source; questions back to the learner carry buttons or a question mark.
+SWEEP = [
+    ("choose_qualification", "the SVQ", None), ("report_units", "I've finished 206 and 999", "sfj-l2"),
+    ("ask_remaining", "what's left", "habc-l3"), ("ask_what_if", "what if I drop 206", "sfj-l2"),
+    ("ask_group_credits", "how many credits from group C", "ncfe-l1"), ("ask_unit_info", "buddy a colleague", None),
+    ("ask_list_units", "optional units", "svq4"), ("ask_criterion", "explain 1.4 of unit 207", "ncfe-l1"),
+    ("ask_evidence_type", "what is witness testimony", None),
+    ("ask_evidence_allowed", "can I use a reflective account for 1.2 of unit 302", "habc-l3"),
+    ("ask_assessment_rule", "who can assess me", "svq4"), ("ask_qualification_info", "how old must I be", None),
+]
+
+
+@pytest.mark.parametrize("intent, message, source", SWEEP)
+def test_factual_replies_are_sourced_and_fit_a_message(ask, intent, message, source):
+    a = ask(intent, message, LearnerContext(source, claimed=["D/506/2119"] if source == "sfj-l2" else []))
+    assert a.replies
+    for r in a.replies:
+        assert len(r.text) <= MAX_REPLY_CHARS
+        assert r.source or r.buttons or "?" in r.text, r.text
+
+
+def test_show_more_pages_cover_the_whole_answer(ask):
+    ctx = LearnerContext("sfj-l2")
+    first = ask("ask_assessment_rule", "is simulation allowed", ctx)
+    seen, payload = [r.text for r in first.replies], first.replies[-1].buttons[-1].payload
+    for _ in range(5):
+        page = ask("ask_assessment_rule", payload, ctx)
+        seen += [r.text for r in page.replies]
+        more = [b for b in page.replies[-1].buttons if b.title == "Show more"]
+        if not more:
+            break
+        payload = more[0].payload
+    joined = "\n".join(seen)
+    assert "9. Candidates must show" in joined or "Candidates must show" in joined  # Appendix A, the last fact
+    assert len(seen) == len(set(seen))  # no page repeats another

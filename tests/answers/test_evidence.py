@@ -1,0 +1,109 @@
+"""Conversation 6: evidence types per specification, and whether evidence is listed for an outcome."""
+from bot.answers import LearnerContext
+from bot.answers.format import parse_payload
+
+from .conftest import buttons, text
+
+
+def test_habc_only_mentions_discussion_as_a_method_code(ask):
+    a = ask("ask_evidence_type", "what is a professional discussion?", LearnerContext("habc-l3"))
+    reply = a.replies[0]
+    assert reply.text == ("The HABC Level 3 Diploma in Customer Service (QCF) does not describe professional "
+                          "discussion; its only mention is the method code D – Discussion in Appendix 3: Sample "
+                          "Assessment Material.")
+    assert reply.source == "HABC Level 3 Diploma, Appendix 3: Sample Assessment Material, line 1257"
+    assert parse_payload(buttons(a)[0].payload) == (
+        "ask_evidence_type", {"evidence_type": ["professional_discussion"], "qualification": ["all"]})
+
+
+def test_sfj_names_professional_discussion_as_an_alternative_source(ask):
+    reply = ask("ask_evidence_type", "what counts as a PD?", LearnerContext("sfj-l2")).replies[0]
+    assert "alternative evidence sources which may be used where direct observation is not possible" in reply.text
+    assert reply.source == "SFJ Awards Level 2 Diploma, 4.8 Workplace Assessment, line 436"
+
+
+def test_every_specification_on_expert_witnesses(ask):
+    a = ask("ask_evidence_type", "what counts as an expert witness", LearnerContext(), qualification="all")
+    t = text(a)
+    assert "Expert Witness testimony has parity with assessor observation" in t
+    assert "be familiar with the qualification unit" in t
+    assert any(r.source == "SFJ Awards Level 2 Diploma, 4.7 The Expert Witnesses, lines 424-428" for r in a.replies)
+    assert "It lists expert witness testimony as evidence for 3 of the 102 outcomes that have an evidence list" in t
+    rest = ask("ask_evidence_type", a.replies[-1].buttons[-1].payload, LearnerContext())
+    t2 = text(rest)
+    assert "expert witness testimony (EWT)" in t2  # the SVQ's own name for it
+    assert ("Nothing on expert witness testimony in: HABC Level 3 Diploma in Customer Service (QCF), NCFE Level 1 "
+            "Certificate in Customer Service") in t2
+
+
+def test_silent_specification_names_what_was_checked(ask):
+    reply = ask("ask_evidence_type", "what is a reflective account", LearnerContext("ncfe-l1")).replies[0]
+    assert reply.text.startswith("The NCFE Level 1 Certificate in Customer Service says nothing about reflective "
+                                 "account. I checked its evidence types (Assessor observation, witness testimony")
+    assert reply.source == "NCFE Level 1 Certificate in Customer Service"
+
+
+def test_no_evidence_type_asks_with_buttons(ask):
+    a = ask("ask_evidence_type", "what evidence is there", LearnerContext("sfj-l2"))
+    assert a.replies[0].text == "Which kind of evidence do you want to know about?"
+    assert len(buttons(a)) == 5
+
+
+def test_pd_is_listed_for_outcome_one_of_206_via_the_cg_spec(ask):
+    a = ask("ask_evidence_allowed", "can I use a professional discussion for unit 206 outcome 1?",
+            LearnerContext("sfj-l2"))
+    listing = a.replies[0]
+    assert listing.text == (
+        "The SFJ Awards Level 2 Diploma in Customer Service lists no evidence per outcome for Communicate verbally "
+        "with customers (D/506/2119). The City & Guilds unit pool lists evidence for the same unit (unit 206):\n"
+        "Outcome 1 (understand how to communicate verbally with customers): *Yes*, listed. It lists: professional "
+        "discussion, reflective account, questioning.")
+    assert listing.source == "City & Guilds unit pool, line 155"
+    notes = a.replies[1]
+    assert notes.text.startswith("*Special requirements for this unit:*")
+    assert "observed communicating verbally with a number of customers over time" in notes.text
+    assert "SFJ Awards recognise that there are alternative evidence sources" in a.replies[2].text
+
+
+def test_observation_is_not_listed_for_a_knowledge_outcome(ask):
+    reply = ask("ask_evidence_allowed", "can I use observation for unit 206", LearnerContext()).replies[0]
+    assert "Outcome 1 (understand how to communicate verbally with customers): *Not listed*. It lists: " \
+           "professional discussion, reflective account, questioning." in reply.text
+    assert "Outcome 2 (be able to use customer service language to communicate with customers): *Yes*, listed." \
+        in reply.text
+
+
+def test_witness_testimony_is_not_listed_for_bespoke_software(ask):
+    reply = ask("ask_evidence_allowed", "can I use witness testimony for 2.3 of unit 322",
+                LearnerContext("habc-l3")).replies[0]
+    assert "Unit 45 Bespoke Software" in reply.text
+    assert reply.text.endswith("Outcome 2 (Create and modify appropriate structures to organise and retrieve "
+                               "information efficiently.): *Not listed*. It lists: product, expert witness testimony.")
+    assert reply.source == "City & Guilds unit pool, line 10294"
+
+
+def test_report_length_requirement_is_named(ask):
+    a = ask("ask_evidence_allowed", "can I use a report for negotiate in a business environment",
+            LearnerContext("habc-l3"))
+    notes = a.replies[1]
+    assert "any report at this level would need to be in excess of 500 words" in notes.text
+    assert notes.source == "City & Guilds unit pool, Unit 303, Supporting information, lines 4852-4854"
+
+
+def test_svq_unit_without_lists_gets_the_general_statement(ask):
+    reply = ask("ask_evidence_allowed", "can I use professional discussion for unit 10", LearnerContext("svq4")).replies[0]
+    assert reply.text.startswith("None of my specifications lists evidence per outcome for Unit 10 Handle Referred "
+                                 "Customer Complaints")
+    assert "professional discussion (PD)" in reply.text
+    assert reply.source == "Pearson SVQ 4 in Customer Service (SCQF Level 8), Types of evidence, line 381"
+
+
+def test_outcome_that_does_not_exist(ask):
+    reply = ask("ask_evidence_allowed", "can I use observation for unit 206 outcome 5", LearnerContext("sfj-l2")).replies[0]
+    assert reply.text == "Communicate verbally with customers (D/506/2119) has no outcome 5; its outcomes are 1 and 2."
+    assert reply.source == "SFJ Awards Level 2 Diploma, D/506/2119, line 566"
+
+
+def test_allowed_without_unit_asks_for_it(ask):
+    reply = ask("ask_evidence_allowed", "can I use witness testimony?", LearnerContext("sfj-l2")).replies[0]
+    assert reply.text == 'For which unit? For example: "can I use witness testimony for unit 206 outcome 1?"'
