@@ -11,7 +11,7 @@ from bot.replies import Button, Reply
 from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
-from .format import bullets, paged, payload, upper_first
+from .format import paged, payload, upper_first
 from .unit_info import unit_from
 
 TOPIC_NAMES = {
@@ -44,7 +44,8 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
         named = [h.source_id for h in resolve.qualifications(cat, text, entities)
                  if not h.weak and cat.source(h.source_id).qualification is not None]
         sources = named[:1] or ([ctx.source_id] if ctx.source_id else [d.id for d in cat.qualifications()])
-    unit = unit_from(cat, text, {k: v for k, v in entities.items() if k == "unit"}, ctx) if _mentions_unit(text, entities) else None
+    asks_about_unit = bool(entities.get("unit")) or resolve.mentions_unit(text)
+    unit = unit_from(cat, text, {k: v for k, v in entities.items() if k == "unit"}, ctx) if asks_about_unit else None
     unit_ref = unit.ref if unit is not None else None
     sections = []
     for topic in topics[:2]:
@@ -65,10 +66,6 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
                           payload("ask_assessment_rule", topic=topics[0], qualification="all"))]
     return Answer(paged(sections, intent="ask_assessment_rule", message=text, page=page, buttons=buttons,
                         entities={"topic": topics[:2], "qualification": entities.get("qualification", [])}))
-
-
-def _mentions_unit(text: str, entities: dict[str, list[str]]) -> bool:
-    return bool(entities.get("unit")) or "unit" in text.lower() or bool(resolve._EXPLICIT.search(text))
 
 
 def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,

@@ -125,15 +125,20 @@ def credit_amount(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_INSTEAD = re.compile(r"(?P<new>.+?)\s+(?:instead of|rather than|in place of)\s+(?P<old>.+)", re.I)
 _SWAP = re.compile(r"\b(?:swap|switch|replace|change|exchange|trade)\s+(?P<old>.+?)\s+(?:for|with|to|by|into)\s+"
                    r"(?P<new>.+)", re.I)
 _DROP = re.compile(r"\b(?:drop|remove|don'?t do|didn'?t do|skip|leave out|without)\s+(?P<old>.+)", re.I)
 _ADD = re.compile(r"\b(?:add|also do|take|do|did|include|plus)\s+(?P<new>.+)", re.I)
+_VERB = re.compile(r"^\s*(?:i\s+)?(?:(?:also|just)\s+)?(?:do|did|take|took|choose|chose|pick|picked|add|added|"
+                   r"went for|go for|used|use)\s+", re.I)
 
 
 def what_if_parts(text: str) -> tuple[str | None, str | None]:
     """(text naming the unit taken out, text naming the unit put in) of a what-if question."""
     text = re.sub(r"^\s*what\s+(?:if|about)\s+(?:i\s+)?", "", text.strip(), flags=re.I)
+    if m := _INSTEAD.search(text):
+        return _VERB.sub("", m.group("old")), _VERB.sub("", m.group("new"))
     if m := _SWAP.search(text):
         return m.group("old"), m.group("new")
     if m := _DROP.search(text):

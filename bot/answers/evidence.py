@@ -71,12 +71,13 @@ def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> li
     unit_notes = [f for f in cat.facts(source_id, key) if f.units]
     listed = [o for u in doc.units for o in u.outcomes if any(_item_key(cat, i) == key for i in o.evidence)]
     with_lists = [o for u in doc.units for o in u.outcomes if o.evidence]
-    if not said and not listed:
+    if not said and not listed and not unit_notes:
         if entries:
             names = join_words([e.name for e in entries], "and")
             section = entries[0].citation.section or "the specification"
-            return [(f"The {whose} does not describe {name}; its only mention is the method code {names} in "
-                     f"{section}.", cite.cite(cat, [e.citation for e in entries]))]
+            what = "the method code" if "\u2013" in names else "the entry"  # HABC's key: "D – Discussion"
+            return [(f"The {whose} does not describe {name}; its only mention is {what} {names} in its list of "
+                     f"evidence types ({section}).", cite.cite(cat, [e.citation for e in entries]))]
         if not detail_if_silent:
             return []
         checked = join_words([e.name for e in doc.evidence_types]) or "none"
@@ -86,6 +87,8 @@ def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> li
     names = sorted({e.name for e in entries if e.name.lower() != name})
     if names:
         header += "\nIt calls it: " + join_words([f'"{n}"' for n in names]) + "."
+    elif entries and not said:
+        header += f"\nIt is in its list of evidence types ({cite.lines(e.citation for e in entries)})."
     tail = []
     if with_lists:
         example = f" (e.g. line {listed[0].evidence_line})" if listed else ""
@@ -95,8 +98,9 @@ def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> li
         units = plural(len({r for f in unit_notes for r in f.units}), "unit has", "units have")
         tail.append(f"- {units} notes about it (ask me about a unit to see them).")
     sections = cite.fact_sections(cat, header, list(said.items()), tail)
-    if sections[-1][1] is None:
-        sections[-1] = (sections[-1][0], cite.name(cat, source_id))
+    if not said:  # only the list entry (and unit notes): cite the entry
+        sections[0] = (sections[0][0], cite.cite(cat, [e.citation for e in entries]) if entries
+                       else cite.name(cat, source_id))
     return sections
 
 
@@ -143,7 +147,7 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     if not keys:
         return _ask_type("ask_evidence_allowed", "Which kind of evidence do you want to use?", **extra)
     key = keys[0]
-    found = unit_from(cat, text, entities, ctx)
+    found = unit_from(cat, resolve.without_evidence(text), entities, ctx)
     if found is None:
         return Answer([Reply(f"For which unit? For example: \"can I use {NAMES[key]} for unit 206 outcome 1?\"")])
     if found.ref is None and not found.options:

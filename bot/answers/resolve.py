@@ -36,10 +36,11 @@ class QualHit:
 _QUESTION = re.compile(
     r"^\s*(?:(?:hi|hello|hey|ok|okay|so|please|and|but)\b[,!]*\s*)*"
     r"(?:can you |could you |please )*"
+    r"(?:(?:can|could|may|am|do)\s+i\s+(?:be\s+allowed\s+to\s+)?(?:use|submit|give|count)?\s*)?"
     r"(?:tell me (?:about|more about)|what(?:'s| is| are| does| do)|what about|info(?:rmation)? (?:on|about)|"
     r"explain|describe|show me|details? (?:of|on|for|about)|give me|i want to know about|how about|about|"
     r"which group is|what group is|how many credits is|how many credits (?:are|does)|is)?\s*"
-    r"(?:(?:in|of|for|on|from|the)\s+)*", re.I)
+    r"(?:(?:in|of|for|on|from|the|a|an|as|evidence)\s+)*", re.I)
 _TRAIL = re.compile(r"\b(?:unit|mean|about|in|is|please|worth|have|has|for me)?\s*[?.!]*\s*$", re.I)
 _EXPLICIT = re.compile(r"\b[A-Za-z]\s?/\s?\d{3}\s?/\s?\d{4}\b|\bCFA[A-Za-z]{2,3}\s?\d{1,3}\b|"
                        r"\bunit\s*(?:no\.?|number)?\s*\d{1,3}(?:\s*/\s*\d{3})?\b|(?<![\d.])\d{3}(?:/\d{3})?(?![\d.])",
@@ -69,6 +70,11 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
     if found.results:
         return UnitRef(query, options=[m.ref for m in found.results[:3]], weak=True)
     return UnitRef(query)
+
+
+def mentions_unit(text: str) -> bool:
+    """Does the text name a unit explicitly (a code, "unit N", a three-digit C&G number)?"""
+    return "unit" in text.lower() or bool(_EXPLICIT.search(text))
 
 
 def strip_refs(text: str) -> str:
@@ -192,29 +198,41 @@ def _why_weak(cat, source_id: str) -> str | None:
 _SHORT_CODES = re.compile(r"\b(PD|WT|EWT|RA|RPL|Q&A|RWE)\b")  # abbreviations only when typed in capitals
 
 
-def evidence_types(cat, text: str) -> list["lookup.EvidenceLookup"]:
-    """Evidence types named in a message, in order of appearance (longest phrase wins at a place)."""
-    low = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+def _evidence_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of each evidence-type phrase in the text, longest first at a place, no overlaps."""
+    low = re.sub(r"[^a-z0-9&]", " ", text.lower())
     spans: list[tuple[int, int, str]] = []
-    for key, names in lookup.EVIDENCE_SYNONYMS.items():
+    for names in lookup.EVIDENCE_SYNONYMS.values():
         for name in names:
-            if len(name) < 4:
-                continue
-            for m in re.finditer(rf" {re.escape(name)} ", low):
-                spans.append((m.start(), m.end(), name))
-    for m in _SHORT_CODES.finditer(text):
-        spans.append((10_000 + m.start(), 10_000 + m.end(), m.group(1)))
+            if len(name) >= 4:
+                spans += [(m.start(), m.end(), name) for m in re.finditer(rf"\b{re.escape(name)}\b", low)]
+    spans += [(m.start(), m.end(), m.group(1)) for m in _SHORT_CODES.finditer(text)]
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    out, end, seen = [], -1, set()
-    for start, stop, name in spans:
-        if start < end:
-            continue
+    out, end = [], -1
+    for span in spans:
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
+
+
+def evidence_types(cat, text: str) -> list["lookup.EvidenceLookup"]:
+    """Evidence types named in a message, in order of appearance."""
+    out, seen = [], set()
+    for _, _, name in _evidence_spans(text):
         found = lookup.find_evidence_type(cat, name)
         if found.key and found.key not in seen:
             seen.add(found.key)
             out.append(found)
-        end = stop
     return out
+
+
+def without_evidence(text: str) -> str:
+    """The text with its evidence-type phrases blanked ("can I use a witness statement for 206" -> "... 206")."""
+    chars = list(text)
+    for start, end, _ in _evidence_spans(text):
+        chars[start:end] = [" "] * (end - start)
+    return "".join(chars)
 
 
 def glossary(cat, word: str):

@@ -8,7 +8,7 @@ from catalogue.model import Difference, Group, UnitSpec
 from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import group_letter, wants_mandatory, wants_optional
-from .format import bullets, paged, payload, plural, unit_label
+from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
 
 _FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",

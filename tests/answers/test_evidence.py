@@ -9,8 +9,8 @@ def test_habc_only_mentions_discussion_as_a_method_code(ask):
     a = ask("ask_evidence_type", "what is a professional discussion?", LearnerContext("habc-l3"))
     reply = a.replies[0]
     assert reply.text == ("The HABC Level 3 Diploma in Customer Service (QCF) does not describe professional "
-                          "discussion; its only mention is the method code D – Discussion in Appendix 3: Sample "
-                          "Assessment Material.")
+                          "discussion; its only mention is the method code D – Discussion in its list of evidence "
+                          "types (Appendix 3: Sample Assessment Material).")
     assert reply.source == "HABC Level 3 Diploma, Appendix 3: Sample Assessment Material, line 1257"
     assert parse_payload(buttons(a)[0].payload) == (
         "ask_evidence_type", {"evidence_type": ["professional_discussion"], "qualification": ["all"]})
@@ -107,3 +107,15 @@ def test_outcome_that_does_not_exist(ask):
 def test_allowed_without_unit_asks_for_it(ask):
     reply = ask("ask_evidence_allowed", "can I use witness testimony?", LearnerContext("sfj-l2")).replies[0]
     assert reply.text == 'For which unit? For example: "can I use witness testimony for unit 206 outcome 1?"'
+
+
+def test_ncfe_witness_testimony_is_a_list_entry_with_unit_notes(ask):
+    a = ask("ask_evidence_type", "what is witness testimony", LearnerContext("ncfe-l1"))
+    t = text(a)
+    assert "method code" not in t
+    assert "2 units have notes about it" in t
+    allowed = ask("ask_evidence_allowed", "can I use a witness statement for unit 11 outcome 2", LearnerContext("ncfe-l1"))
+    notes = [r for r in allowed.replies if r.text.startswith("*Special requirements for this unit:*")]
+    assert "confirmed by a line manager or experienced colleague" in notes[0].text
+    assert notes[0].source == "NCFE Level 1 Certificate in Customer Service, Unit 11 Assessment guidance, lines 1120, 1122"
+    assert a.replies[0].source == "NCFE Level 1 Certificate in Customer Service, Internal assessment, line 309"

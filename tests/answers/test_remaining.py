@@ -108,3 +108,11 @@ def test_group_that_does_not_exist(ask):
     reply = ask("ask_group_credits", "how many credits from group E", LearnerContext("habc-l3")).replies[0]
     assert reply.text == "Which group? The HABC Level 3 Diploma in Customer Service (QCF) has groups M, A, B."
     assert [b.title for b in reply.buttons] == ["Group M", "Group A", "Group B"]
+
+
+def test_what_if_instead_of(ask):
+    ctx = LearnerContext("sfj-l2", claimed=["D/506/2119"])
+    reply = ask("ask_what_if", "what if I do 207 instead of 206", ctx).replies[0]
+    assert "without Communicate verbally with customers (3) and with Communicate with customers in writing (3)" \
+        in reply.text
+    assert "- Total: 3 -> 3 credits" in reply.text

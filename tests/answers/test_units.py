@@ -97,3 +97,9 @@ def test_nothing_recognisable(ask):
     a = ask("report_units", "I've finished the thing with the stuff", SFJ)
     assert a.unit_updates == {}
     assert "didn't catch a unit name" in text(a) or "couldn't find a unit" in text(a)
+
+
+def test_plans_alone_do_not_report_progress(ask):
+    a = ask("report_units", "I'm thinking of doing the social media one", SFJ)
+    assert a.unit_updates == {"J/506/2163": "planned"}
+    assert len(a.replies) == 1 and "count" not in a.replies[0].text
