@@ -5,7 +5,7 @@
     answer.replies            # list[bot.replies.Reply], each factual one with .source
     answer.set_source         # a qualification the learner chose, for the action to store
     answer.unit_updates       # {unit ref: "claimed" | "planned"} to record
-    answer.pending_choice     # unit/qualification refs offered as buttons
+    answer.pending_choice     # payloads of the choice buttons offered ("the second one" picks one later)
 
 See notes/conversation.md for the contract and each module for its conversation.
 """

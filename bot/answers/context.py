@@ -8,12 +8,17 @@ from bot.replies import Reply
 
 @dataclass(slots=True)
 class LearnerContext:
-    """The learner's state as the records layer knows it."""
+    """The learner's state as the records layer knows it.
+
+    `pending` is the previous answer's `pending_choice` (kept by the action in a slot), so that
+    "the second one" or "yes" picks one of the options offered last.
+    """
 
     source_id: str | None = None
     planned: list[str] = field(default_factory=list)
     claimed: list[str] = field(default_factory=list)
     achieved: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> list[str]:
@@ -26,4 +31,5 @@ class Answer:
     replies: list[Reply]
     set_source: str | None = None  # the qualification the learner chose
     unit_updates: dict[str, str] = field(default_factory=dict)  # unit ref -> "planned" | "claimed"
-    pending_choice: list[str] = field(default_factory=list)  # refs offered as buttons, in order
+    # the payloads of the choice buttons offered, in order: a later "the second one" dispatches the second
+    pending_choice: list[str] = field(default_factory=list)

@@ -7,11 +7,12 @@ and its "text" entity, when present, stands for the learner's original message (
 from __future__ import annotations
 
 import logging
+import re
 from typing import Callable
 
 from bot.replies import Reply
 
-from . import assessment, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
+from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .format import parse_payload, payload
@@ -45,6 +46,13 @@ _SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
 def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, cat=None) -> Answer:
     """The replies to one learner message. `cat` defaults to the process-wide catalogue."""
     entities = {k: list(v) for k, v in (entities or {}).items()}
+    if cat is None and intent not in _SMALLTALK or ctx.pending:
+        from catalogue import load_catalogue
+
+        cat = cat or load_catalogue()
+    picked = pick(cat, text or "", intent, ctx.pending) if ctx.pending else None
+    if picked is not None:  # "the second one" after a choice: as if its button had been clicked
+        text = picked
     clicked = parse_payload(text or "")
     if clicked is not None:
         intent, given = clicked
@@ -53,12 +61,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     page = _page(entities)
     if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
-    if cat is None:
-        from catalogue import load_catalogue
-
-        cat = load_catalogue()
     if intent not in _CATALOGUE:
-        return fallback(cat, text or "", ctx)
+        return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     handler, paged = _CATALOGUE[intent]
     try:
         if paged:
@@ -77,8 +81,64 @@ def _page(entities: dict[str, list[str]]) -> int:
         return 1
 
 
-def fallback(cat, text: str, ctx: LearnerContext) -> Answer:
-    """'Did you mean ...?' with buttons built from what the message seems to be about."""
+_ORDINAL = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
+            "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5, "last": -1}
+_PICK = re.compile(r"^\s*(?:(?:the|option|number|no\.?)\s*)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|"
+                   r"5th|one|two|three|four|five|[1-9])(?:\s+(?:one|option))?(?:\s+please)?\s*[.!]?\s*$", re.I)
+_WORDS = re.compile(r"[^a-z0-9 ]+")
+
+
+def pick(cat, text: str, intent: str, options: list[str]) -> str | None:
+    """The payload of the option a short reply picks: "2", "the second one", "last", "yes" to a single
+    option, or a few words that occur in exactly one option's title ("in writing")."""
+    if not options:
+        return None
+    m = _PICK.match(text)
+    if m:
+        token = m.group(1).lower()
+        n = int(token) if token.isdigit() else _ORDINAL[token]
+        if -1 <= n <= len(options) and n:
+            return options[n - 1] if n > 0 else options[-1]
+        return None
+    if intent == "affirm" and len(options) == 1:
+        return options[0]
+    words = _WORDS.sub(" ", text.lower()).split()
+    if not words or len(words) > 6:
+        return None
+    phrase = " ".join(words)
+    hits = [o for o in options if phrase in " ".join(_WORDS.sub(" ", _option_title(cat, o).lower()).split())]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _option_title(cat, option: str) -> str:
+    parsed = parse_payload(option)
+    if parsed is None:
+        return option
+    _, entities = parsed
+    for ref in entities.get("unit", []):
+        if cat.unit(ref) is not None:
+            return cat.unit(ref).title
+    for sid in entities.get("qualification", []):
+        if sid in cat.sources:
+            return cite.title(cat, sid)
+    return option
+
+
+# what each intent offers, as a "did you mean" button that re-asks the message under that intent
+INTENT_LABELS = {
+    "choose_qualification": "Choose my qualification", "report_units": "Record these units",
+    "ask_remaining": "What do I still need?", "ask_what_if": "Try a change to my plan",
+    "ask_group_credits": "Group credit rules", "ask_unit_info": "Tell me about a unit",
+    "ask_list_units": "List units", "ask_criterion": "Explain a criterion",
+    "ask_evidence_type": "Explain an evidence type", "ask_evidence_allowed": "Can I use this evidence?",
+    "ask_assessment_rule": "Assessment rules", "ask_qualification_info": "Qualification facts",
+    "help": "What can you do?", "human_handoff": "Talk to a person",
+}
+
+
+def fallback(cat, text: str, ctx: LearnerContext, ranking: list[str] | None = None) -> Answer:
+    """'Did you mean ...?' with buttons built from what the message seems to be about, then from the
+    classifier's next best intents (each re-asks the same message under that intent)."""
     guesses: list[tuple[str, str]] = []
     crit = resolve.criterion(text)
     unit = resolve.unit(cat, text, ctx.source_id)
@@ -100,4 +160,9 @@ def fallback(cat, text: str, ctx: LearnerContext) -> Answer:
                             payload("choose_qualification", qualification=hit.source_id)))
     if ctx.source_id and any(w in text.lower() for w in ("need", "left", "remaining", "credits")):
         guesses.append(("What do I still need?", payload("ask_remaining")))
+    offered = {parse_payload(p)[0] for _, p in guesses}
+    for intent in ranking or []:
+        if intent in INTENT_LABELS and intent not in offered and len(guesses) < 4:
+            guesses.append((INTENT_LABELS[intent], payload(intent, text=text) if text else payload(intent)))
+            offered.add(intent)
     return smalltalk.fallback(guesses)

@@ -50,9 +50,10 @@ def choose(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
         lead = ("Which of these did you mean?" if len(ids) > 1
                 else f"Did you mean the {cite.title(cat, ids[0])}{why}?")
         buttons = qualification_buttons(cat, ids)
+        choices = [b.payload for b in buttons]
         if len(ids) < len(cat.qualifications()):
             buttons.append(Button("Another one", payload("choose_qualification", qualification="all")))
-        return Answer([Reply(lead, buttons=buttons)], pending_choice=ids)
+        return Answer([Reply(lead, buttons=buttons)], pending_choice=choices)
     return _confirm(cat, quals[0].source_id, ctx)
 
 

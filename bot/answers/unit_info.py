@@ -61,7 +61,7 @@ def where_else(cat, ref: str, exclude: str | None = None) -> list[str]:
 def ask_which_unit(options: list[str], cat, intent: str, lead: str, **extra: str) -> Answer:
     buttons = [Button(unit_label(cat.unit(r).spec(), with_number=False), payload(intent, unit=r, **extra))
                for r in options[:5]]
-    return Answer([Reply(lead, buttons=buttons)], pending_choice=list(options[:5]))
+    return Answer([Reply(lead, buttons=buttons)], pending_choice=[b.payload for b in buttons])
 
 
 def not_found(what: str = "that unit") -> Answer:

@@ -64,13 +64,13 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
     pending: list[str] = []
     for i, (status, hit) in enumerate(unclear):
         if hit.options and i == 0:
-            pending = [r for r in hit.options if cat.spec(r, sid)] or hit.options
+            options = [r for r in hit.options if cat.spec(r, sid)] or hit.options
             lead = (f"Which unit did you mean by \"{hit.mention}\"?" if not hit.weak
                     else f"I'm not sure which unit \"{hit.mention}\" is. Did you mean one of these?")
-            replies.append(Reply(lead, buttons=[
-                Button(unit_label(cat.unit(r).spec(), with_number=False),
-                       payload("report_units", unit=r, status=status or ""))
-                for r in pending[:5]]))
+            buttons = [Button(unit_label(cat.unit(r).spec(), with_number=False),
+                              payload("report_units", unit=r, status=status or "")) for r in options[:5]]
+            pending = [b.payload for b in buttons]
+            replies.append(Reply(lead, buttons=buttons))
         elif hit.options:
             replies.append(Reply(f"I'm also not sure which unit \"{hit.mention}\" is; tell me again with its "
                                  f"number or code."))
@@ -79,7 +79,7 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
                                  f"Try its number or code, or ask me to list the units."))
     if CLAIMED in updates.values():
         replies.append(_progress(cat, sid, ctx, updates))
-    return Answer(replies, unit_updates=updates, pending_choice=pending[:5])
+    return Answer(replies, unit_updates=updates, pending_choice=pending)
 
 
 def _noted(cat, sid: str, refs: list[str], status: str) -> Reply:

@@ -99,3 +99,10 @@ def test_show_more_pages_cover_the_whole_answer(ask):
     joined = "\n".join(seen)
     assert "9. Candidates must show" in joined or "Candidates must show" in joined  # Appendix A, the last fact
     assert len(seen) == len(set(seen))  # no page repeats another
+
+
+def test_fallback_adds_the_classifiers_next_intents_re_asking_the_same_text(ask):
+    a = ask("nlu_fallback", "banana split", LearnerContext("sfj-l2"), _ranking=["ask_unit_info", "help", "greet"])
+    got = [(b.title, parse_payload(b.payload)) for b in buttons(a)]
+    assert got == [("Tell me about a unit", ("ask_unit_info", {"text": ["banana split"]})),
+                   ("What can you do?", ("help", {"text": ["banana split"]}))]

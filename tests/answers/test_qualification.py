@@ -13,7 +13,7 @@ def test_a_bare_level_is_confirmed_not_chosen(ask):
     payloads = [parse_payload(b.payload) for b in buttons(a)]
     assert ("choose_qualification", {"qualification": ["sfj-l2"]}) in payloads
     assert ("choose_qualification", {"qualification": ["all"]}) in payloads
-    assert a.pending_choice == ["sfj-l2"]
+    assert a.pending_choice == ['/choose_qualification{"qualification": "sfj-l2"}']
 
 
 def test_awarding_body_and_level_choose_it(ask):
@@ -27,7 +27,7 @@ def test_awarding_body_and_level_choose_it(ask):
 def test_ambiguous_name_asks_with_a_button_each(ask):
     a = ask("choose_qualification", "the diploma")
     assert a.set_source is None
-    assert sorted(a.pending_choice) == ["habc-l3", "sfj-l2"]
+    assert sorted(parse_payload(p)[1]["qualification"][0] for p in a.pending_choice) == ["habc-l3", "sfj-l2"]
     titles = [b.title for b in buttons(a)]
     assert "HABC Level 3 Diploma in Customer Service (QCF)" in titles
     assert "SFJ Awards Level 2 Diploma in Customer Service" in titles
@@ -116,3 +116,9 @@ def test_overview_without_an_aspect(ask):
     for fact in ("601/3972/9", "at least 23 credits", "GLH: 133; TQT: 230", "Grades are not awarded."):
         assert fact in t
     assert sources(a) == ["NCFE Level 1 Certificate in Customer Service"]
+
+
+def test_yes_to_a_single_suggestion_chooses_it(ask):
+    offered = ask("choose_qualification", "level 2").pending_choice
+    a = ask("affirm", "yes", LearnerContext(pending=offered))
+    assert a.set_source == "sfj-l2"

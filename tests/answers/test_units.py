@@ -43,7 +43,7 @@ def test_misspelt_titles_and_urns(ask):
 def test_ambiguous_title_asks_with_buttons(ask):
     a = ask("report_units", "I've finished communicate with customers", SFJ)
     assert a.unit_updates == {}
-    assert a.pending_choice == ["D/506/2119", "T/506/2126"]
+    assert a.pending_choice == [b.payload for b in buttons(a)]
     assert a.replies[0].text == 'Which unit did you mean by "communicate with customers"?'
     assert [parse_payload(b.payload) for b in buttons(a)] == [
         ("report_units", {"unit": ["D/506/2119"], "status": ["claimed"]}),
@@ -103,3 +103,16 @@ def test_plans_alone_do_not_report_progress(ask):
     a = ask("report_units", "I'm thinking of doing the social media one", SFJ)
     assert a.unit_updates == {"J/506/2163": "planned"}
     assert len(a.replies) == 1 and "count" not in a.replies[0].text
+
+
+def test_the_second_one_or_a_few_title_words_pick_from_the_offered_units(ask):
+    offered = ask("report_units", "I've finished communicate with customers", SFJ).pending_choice
+    ctx = LearnerContext("sfj-l2", pending=offered)
+    assert ask("nlu_fallback", "the second one", ctx).unit_updates == {"T/506/2126": "claimed"}
+    assert ask("report_units", "2", ctx).unit_updates == {"T/506/2126": "claimed"}
+    assert ask("nlu_fallback", "verbally", ctx).unit_updates == {"D/506/2119": "claimed"}
+    assert ask("report_units", "the last one", ctx).unit_updates == {"T/506/2126": "claimed"}
+    # a new, longer message is not taken as a pick
+    assert ask("report_units", "I've finished exceed customer expectations", ctx).unit_updates == {
+        "Y/506/2135": "claimed"}
+    assert ask("report_units", "7", ctx).unit_updates == {}
