@@ -7,6 +7,7 @@ Exit status: 0 done; 1 `check` found counts that differ from what the texts stat
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from typing import Optional, Sequence
@@ -38,6 +39,8 @@ def resolve_unit(cat: Catalogue, text: str, source: Optional[str] = None) -> str
         raise UsageError(f"{text!r} could mean several units: {_candidates(found.candidates)}")
     if found.results:
         raise UsageError(f"no unit clearly matches {text!r} (closest: {_candidates(found.results[:3])})")
+    if re.match(r"^\s*[A-Za-z]\s*/\s*\d", text) and not re.fullmatch(r"\s*[A-Za-z]/\d{3}/\d{4}\s*", text):
+        raise UsageError(f"{text!r} is not a well-formed unit reference (a URN looks like K/506/2155)")
     raise UsageError(f"no unit matches {text!r}")
 
 

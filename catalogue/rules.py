@@ -461,6 +461,10 @@ class _Search:
         budget = self._eval(0)
         if budget == -1:
             return [(0, [])]
+        # (next candidate, group counts) -> extra cost within which no valid set exists from
+        # there. Validity depends on the counts only, so different paths share it (and rounds
+        # do too); this is what makes GLH searches with many equal sums affordable.
+        self.dead: dict[tuple, float] = {}
         while budget != INF:
             self.best, self.found, self.next_budget, self.budget = [], 0, INF, budget
             self._dfs(0, 0)
@@ -471,40 +475,60 @@ class _Search:
             budget = max(self.next_budget, budget * 1.05)
         return [(c, p) for c, _, p in self.best]
 
-    def _dfs(self, start: int, cost: int) -> None:
-        full = len(self.best) >= self.limit
+    def _limit(self) -> float:
+        """Explore costs up to this: the round's budget, and below the k-th best once there are k."""
+        if len(self.best) >= self.limit:
+            return min(self.budget, self.best[-1][0] - 1)  # costs are whole numbers
+        return self.budget
+
+    def _dfs(self, start: int, cost: int) -> bool:
+        """Explore additions from candidate `start`; True if any valid set was reached."""
+        reached = False
         last_group = -1
         for j in range(start, self.n):
+            limit = self._limit()
             if self.cg[j] != last_group:
                 # Entering a group: the bound with candidates j.. only grows with j, so if it
                 # already fails, no later child can succeed.
                 last_group = self.cg[j]
                 f = cost + self._eval(j)
-                if f > self.budget or (full and f >= self.best[-1][0]):
+                if f > limit:
                     if self.budget < f < self.next_budget:
                         self.next_budget = f
-                    return
+                    return reached
             c = cost + self.cc[j]
             self._add(j, +1)
             e = self._eval(j + 1)
             f = c if e == -1 else c + e
-            if f > self.budget:
-                if f < self.next_budget:
+            if f > limit:
+                if self.budget < f < self.next_budget:
                     self.next_budget = f
-            elif not (full and f >= self.best[-1][0]):
+            elif e == -1:
+                reached = True
                 self.path.append(j)
-                if e == -1:
-                    if self._minimal():
-                        self.found += 1
-                        self.best.append((c, self.found, list(self.path)))
-                        self.best.sort()
-                        del self.best[self.limit:]
-                        full = len(self.best) >= self.limit
-                else:
-                    self._dfs(j + 1, c)
-                    full = len(self.best) >= self.limit
+                if self._minimal():
+                    self.found += 1
+                    self.best.append((c, self.found, list(self.path)))
+                    self.best.sort()
+                    del self.best[self.limit:]
                 self.path.pop()
+            else:
+                key = (j + 1, *self.raw, *self.lev, *self.cnt)
+                room = limit - c
+                known = self.dead.get(key, -1.0)
+                if known >= room:
+                    nxt = c + math.floor(known) + 1
+                    if self.budget < nxt < self.next_budget:
+                        self.next_budget = nxt
+                else:
+                    self.path.append(j)
+                    if self._dfs(j + 1, c):
+                        reached = True
+                    else:
+                        self.dead[key] = room
+                    self.path.pop()
             self._add(j, -1)
+        return reached
 
 
 def _glh_known(r: _Rules) -> bool:

@@ -65,7 +65,9 @@ def test_remaining(capsys):
 
 def test_remaining_bad_input_exits_2(capsys):
     code, _, err = run(capsys, "remaining", "sfj-l2", "K/506/21")
-    assert code == 2 and err == "error: no unit matches 'K/506/21'\n"
+    assert code == 2 and err == "error: 'K/506/21' is not a well-formed unit reference (a URN looks like K/506/2155)\n"
+    code, _, err = run(capsys, "remaining", "sfj-l2", "Z/999/9999")
+    assert code == 2 and err == "error: no unit matches 'Z/999/9999'\n"
     code, _, err = run(capsys, "remaining", "diploma", "K/506/2155")
     assert code == 2 and "could mean several qualifications" in err
     code, _, err = run(capsys, "remaining", "cg-pool")

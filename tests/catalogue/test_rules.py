@@ -234,7 +234,8 @@ def test_suggestions_complete_minimally_and_optimally(cat, sid, key):
     prop()
 
 
-def test_ncfe_k_best_against_brute_force(cat):
+@pytest.mark.parametrize("key", ["credits", "glh"])
+def test_ncfe_k_best_against_brute_force(cat, key):
     """NCFE has 13 optional units: every set of additions can be enumerated."""
     table = ROWS["ncfe-l1"]
     mandatory = [r for r, v in table.items() if v[0] == "A"]
@@ -248,8 +249,8 @@ def test_ncfe_k_best_against_brute_force(cat):
             for extra in itertools.combinations(free, n):
                 full = sel + forced + list(extra)
                 if ref_valid("ncfe-l1", full) and all(not ref_valid("ncfe-l1", [x for x in full if x != e]) for e in extra):
-                    costs.append(sum(table[r][1] for r in forced + list(extra)))
-        got = [s.credits for s in rules.suggest(cat, "ncfe-l1", sel, limit=3)]
+                    costs.append(sum(table[r][1 if key == "credits" else 3] for r in forced + list(extra)))
+        got = [s.credits if key == "credits" else s.glh for s in rules.suggest(cat, "ncfe-l1", sel, key, limit=3)]
         assert got == sorted(costs)[:3]
 
 
