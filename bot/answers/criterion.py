@@ -47,6 +47,12 @@ def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                               criterion=mention.ref)
     spec = primary_spec(cat, found.ref, ctx.source_id)
     c = spec.criterion(mention.ref)
+    if c is None and mention.ref[:2] in ("PC", "K&"):  # performance criteria and K&U exist only in SVQ units
+        svq = [d.id for d in cat.sources.values() if any(u.knowledge for u in d.units)]
+        other = resolve.unit(cat, text, svq[0]) if svq else None
+        if other is not None and other.ref and cat.spec(other.ref, svq[0]) is not None:
+            spec = cat.spec(other.ref, svq[0])
+            c = spec.criterion(mention.ref)
     if c is None:
         return Answer([Reply(f"{unit_label(spec)} has no criterion {mention.ref}. Its criteria are "
                              f"{criteria_ranges(spec)}.", source=cite.unit_source(cat, spec))])

@@ -51,45 +51,55 @@ def strip_cues(fragment: str) -> str:
     return re.sub(r"\s+", " ", _PRONOUNS.sub(" ", _CUE.sub(" ", fragment))).strip(" ,.;:!?")
 
 
-# ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary)
+# ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary). A word matches at the start
+# of a word ("simulat" finds "simulation"); words of four letters or fewer must match whole ("test" is not
+# "testimony").
 RULE_TOPICS: dict[str, tuple[str, ...]] = {
-    "simulation": ("simulat", "rwe", "realistic work", "real work", "role play", "role-play", "workplace"),
+    "simulation": ("simulat", "rwe", "realistic work", "real work", "role play", "role-play", "real job"),
     "expert_witness": ("expert witness",),
     "witness_testimony": ("witness testimony", "witness statement"),
     "professional_discussion": ("professional discussion",),
     "observation": ("observ",),
-    "countersigning": ("countersign", "counter-sign", "counter sign", "trainee assessor", "unqualified assessor"),
+    "countersigning": ("countersign", "counter-sign", "counter sign", "trainee", "still training", "in training",
+                       "unqualified", "not qualified", "isn't qualified", "qualified yet", "working towards"),
     "assessor_requirements": ("assessor need", "who can assess", "assessor requirement", "be an assessor",
-                              "assessor qualif", "qualified assessor"),
-    "iqa": ("iqa", "internal quality", "internal verif", "moderat", "standards verif"),
-    "evidence_currency": ("current", "how old", "out of date", "expire", "recent", "years old"),
+                              "assessor qualif", "qualified assessor", "rules for assessors", "be my assessor",
+                              "manager assess", "who assesses", "more senior", "occupationally competent"),
+    "iqa": ("iqa", "internal quality", "internal verif", "moderat", "standards verif", "checks my assessor",
+            "check my assessor", "quality assur", "verifier"),
+    "evidence_currency": ("current", "how old", "out of date", "expire", "recent", "years old", "old job",
+                          "still valid", "years ago", "how long ago"),
     "language": ("welsh", "irish", "english", "gaelic", "language", "sign language", "bsl"),
     "credit_transfer": ("credit transfer", "transfer", "other awarding", "already achieved", "same unit"),
     "exemptions": ("exempt",),
     "rpl": ("rpl", "prior learning", "prior experience", "recognition of prior"),
-    "appeals": ("appeal", "disagree with", "challenge a decision", "unfair"),
-    "reasonable_adjustments": ("reasonable adjust", "disab", "dyslex", "special consideration", "adjustment"),
+    "appeals": ("appeal", "disagree", "challenge a decision", "unfair", "wrong decision", "made a mistake",
+                "complain"),
+    "reasonable_adjustments": ("reasonable adjust", "disab", "dyslex", "special consideration", "adjustment",
+                               "extra time"),
     "resubmission": ("resubmi", "re-submi", "fail", "retake", "re-take", "try again"),
-    "identification": ("identification", "photo id", "passport", " id "),
-    "centre_requirements": ("centre", "center"),
+    "identification": ("identification", "photo id", "passport", "id"),
+    "centre_requirements": ("centre", "center", "paperwork"),
     "assessment_method": ("how is it assessed", "how am i assessed", "assessment method", "portfolio",
-                          "exam", "test"),
+                          "exam", "exams", "test", "tests", "at work", "naturally occurring", "workplace",
+                          "knowledge criteria"),
 }
 
 # ask_qualification_info: aspect -> words
 QUAL_ASPECTS: dict[str, tuple[str, ...]] = {
     "status": ("withdrawn", "still running", "still available", "enrol", "register", "registration", "sign up",
                "start it", "still valid", "closed", "end date", "last date", "still open", "discontinued",
-               "expire", "status", "current"),
-    "dates": ("date", "when", "start", "operational", "certificat"),
-    "credits": ("credit",),
+               "expire", "status", "draft"),
+    "dates": ("date", "dates", "when", "start", "operational", "certification"),
+    "credits": ("credit", "how many units", "units do i need"),
     "glh": ("glh", "guided learning", "guided hours"),
     "tqt": ("tqt", "total qualification time", "how long", "hours"),
-    "age": ("age", "old", "16", "18", "young"),
+    "age": ("age", "how old", "16", "18", "young", "year old"),
     "entry": ("entry", "requirement", "prerequisite", "pre-requisite", "before i start", "need to have",
               "literacy"),
     "grading": ("grade", "graded", "grading", "merit", "distinction", "pass", "fail"),
-    "progression": ("progress", "next", "after this", "go on", "afterwards", "career", "job"),
+    "assessment": ("assessed", "exam", "exams", "portfolio", "test", "tests", "how is it assess"),
+    "progression": ("progress", "next", "after this", "go on", "afterwards", "career", "job", "jobs"),
     "number": ("qualification number", "qan", "number", "code", "reference"),
     "level": ("level",),
 }
@@ -97,16 +107,50 @@ QUAL_ASPECTS: dict[str, tuple[str, ...]] = {
 
 def topics_in(text: str, vocabulary: dict[str, tuple[str, ...]]) -> list[str]:
     """Keys of `vocabulary` whose words occur in text, in vocabulary order."""
-    low = f" {text.lower()} "
-    return [key for key, words in vocabulary.items() if any(w in low for w in words)]
+    low = text.lower()
+    return [key for key, words in vocabulary.items() if any(_has(low, w) for w in words)]
 
 
-_GROUP = re.compile(r"(?i:\bgroup)\s+([A-Za-z])\b|\b([A-Z])\s+(?i:group)\b")
+def _has(low: str, word: str) -> bool:
+    tail = r"(?![a-z])" if len(word) <= 4 else ""
+    return re.search(rf"(?<![a-z]){re.escape(word)}{tail}", low) is not None
+
+
+_GROUP = re.compile(r"(?i:\bgroups?)\s+([A-Za-z])\b|\b([A-Z])\s+(?i:group)\b|(?i:\band)\s+([A-Za-z])\b(?=[^.?!]*$)")
+
+
+def group_letters(text: str) -> list[str]:
+    """Group letters in order: "group B", "B group", "groups a and b" -> ["A", "B"]."""
+    letters = []
+    for m in _GROUP.finditer(text):
+        if m.group(3) and not letters:
+            continue  # "... and b" only continues a list of groups
+        letter = (m.group(1) or m.group(2) or m.group(3)).upper()
+        if letter not in letters:
+            letters.append(letter)
+    return letters
 
 
 def group_letter(text: str) -> str | None:
-    m = _GROUP.search(text)
-    return (m.group(1) or m.group(2)).upper() if m else None
+    letters = group_letters(text)
+    return letters[0] if letters else None
+
+
+_AMOUNT_FOR_GROUP = re.compile(r"\b(more than|over|less than|under|at least|at most)?\s*(\d{1,3})\s*(?:credits?|credit "
+                               r"points?|cp)?\s*(?:from|in|of|out of)\s+(?:optional\s+|the\s+)?group\s+([A-Za-z])\b",
+                               re.I)
+
+
+def group_amounts(text: str) -> dict[str, int]:
+    """Credits asked about per group: "16 credits from group C and 7 from group D" -> {"C": 16, "D": 7};
+    "more than 7 credits from group D" -> {"D": 8}."""
+    out = {}
+    for m in _AMOUNT_FOR_GROUP.finditer(text):
+        n = int(m.group(2))
+        qualifier = (m.group(1) or "").lower()
+        out[m.group(3).upper()] = n + 1 if qualifier in ("more than", "over") else n - 1 if qualifier in (
+            "less than", "under") else n
+    return out
 
 
 def wants_mandatory(text: str) -> bool:

@@ -5,12 +5,14 @@ Fields of `Qualification` carry no line; facts with the same topic do, and are c
 """
 from __future__ import annotations
 
+import re
+
 from bot.replies import Button, Reply
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import QUAL_ASPECTS, topics_in
-from .format import bullets, paged, payload
+from .format import paged, payload
 
 _ENROL = ("enrol", "register", "registration", "sign up", "join", "start", "still running", "still available",
           "still open", "still valid", "withdrawn", "discontinued", "closed", "can i still")
@@ -36,7 +38,17 @@ def _pool_reply(cat, pool_id: str) -> Reply:
         buttons=qualification_buttons(cat), source=doc.short_name)
 
 
+_WHICH = re.compile(r"\b(?:which|what)\b.*\b(?:am i on|have i got|have you got me|am i doing|is mine|is set|got set|"
+                    r"down for|registered on)\b", re.I)
+
+
 def choose(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) -> Answer:
+    if _WHICH.search(text) and not entities.get("qualification"):
+        if ctx.source_id:
+            return Answer([Reply(f"You're set up for the *{cite.title(cat, ctx.source_id)}*. To change it, tell me "
+                                 f"the other one.", source=cite.name(cat, ctx.source_id),
+                                 buttons=qualification_buttons(cat))])
+        return ask_to_choose(cat, "You haven't chosen a qualification yet. Which one are you doing?")
     found = resolve.qualifications(cat, text, entities)
     quals = [h for h in found if cat.source(h.source_id).qualification is not None]
     pools = [h for h in found if cat.source(h.source_id).qualification is None]
@@ -69,11 +81,13 @@ def _confirm(cat, source_id: str, ctx: LearnerContext) -> Answer:
                      buttons=[Button("What units are mandatory?", payload("ask_list_units", text="mandatory units")),
                               Button("What do I still need?", payload("ask_remaining"))])]
     if q.status == "withdrawn":
-        replies.append(_status_reply(cat, source_id))
+        replies += [Reply(text, source=source) for text, source in status_sections(cat, source_id)]
     return Answer(replies, set_source=None if already else source_id)
 
 
 # --- qualification facts (conversation 8) ---------------------------------------------------
+
+Section = tuple[str, str]
 
 
 def info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
@@ -85,17 +99,16 @@ def info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
         aspects = ["status"] + [a for a in aspects if a not in ("status", "dates")]
     if "status" in aspects and "dates" in aspects:
         aspects.remove("dates")
+    if named and "level" in aspects and len(aspects) > 1:
+        aspects.remove("level")  # "the level 1 certificate" names the qualification, it doesn't ask its level
     if len(ids) == 1 and not aspects:
         return Answer(paged(_overview(cat, ids[0]), cite.name(cat, ids[0]), "ask_qualification_info", text, page))
     aspects = aspects or ["credits"]
-    replies = []
-    for source_id in ids:
-        for aspect in aspects[:2]:
-            replies.append(_ASPECT[aspect](cat, source_id))
-    return Answer(replies)
+    sections = [section for sid in ids for aspect in aspects[:2] for section in _ASPECT[aspect](cat, sid)]
+    return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
 
 
-def _status_reply(cat, source_id: str) -> Reply:
+def status_sections(cat, source_id: str) -> list[Section]:
     q = cat.source(source_id).qualification
     facts = cat.facts(source_id, "status")
     if q.status == "withdrawn":
@@ -104,27 +117,26 @@ def _status_reply(cat, source_id: str) -> Reply:
         text = (f"The *{q.title}* is *withdrawn*: no learners can be registered after {last}, and all "
                 f"certifications had to be completed by {end}. You can't enrol on it now; ask your centre which "
                 f"qualification replaces it.")
-        return Reply(text, source=cite.cite(cat, [f.citation for f in withdrawn or facts]) if facts else cite.name(cat, source_id))
+        return [(text, cite.cite(cat, [f.citation for f in withdrawn or facts]) if facts else cite.name(cat, source_id))]
     stated = [f"{k.replace('_', ' ')}: {v}" for k, v in q.dates.items()]
     status = f"It is marked \"{q.status}\". " if q.status else ""
     text = (f"{status}The {q.title} specification states no withdrawal, last registration or certification end "
             f"date" + (f" (it gives only {'; '.join(stated)})" if stated else "") +
             ". Your centre can confirm whether it is still open for registration.")
-    return Reply(text, source=cite.cite(cat, [f.citation for f in facts]) if facts else cite.name(cat, source_id))
+    return [(text, cite.cite(cat, [f.citation for f in facts]) if facts else cite.name(cat, source_id))]
 
 
-def _fact_reply(cat, source_id: str, topic: str, what: str, field_value: str | None = None) -> Reply:
+def _fact_sections(cat, source_id: str, topic: str, what: str, field_value: str | None = None) -> list[Section]:
     facts = [f for f in cat.facts(source_id, topic) if not f.units]
     q = cat.source(source_id).qualification
     if facts:
-        body = bullets(f.text for f in facts) if len(facts) > 1 else facts[0].text
-        return Reply(f"*{what}* ({q.title}):\n{body}", source=cite.cite(cat, [f.citation for f in facts]))
+        return cite.fact_sections(cat, f"*{what}* ({q.title}):", [(f.text, f.citation) for f in facts])
     if field_value:
-        return Reply(f"*{what}* ({q.title}): {field_value}", source=cite.name(cat, source_id))
-    return Reply(f"The {q.title} specification says nothing about {what.lower()}.", source=cite.name(cat, source_id))
+        return [(f"*{what}* ({q.title}): {field_value}", cite.name(cat, source_id))]
+    return [(f"The {q.title} specification says nothing about {what.lower()}.", cite.name(cat, source_id))]
 
 
-def _credits(cat, source_id: str) -> Reply:
+def _credits(cat, source_id: str) -> list[Section]:
     q = cat.source(source_id).qualification
     rules = q.rules
     text = f"The *{q.title}* needs at least {rules.min_credits} {rules.credit_name}."
@@ -133,51 +145,52 @@ def _credits(cat, source_id: str) -> Reply:
         text += f" At least {credits} of them must come from units at level {level} or above."
     if rules.total_units:
         text += f" It is made of exactly {rules.total_units} units ({rules.optional_units} of them optional)."
-    return Reply(text, source=cite.rules_source(cat, source_id))
+    return [(text, cite.rules_source(cat, source_id))]
 
 
-def _hours(cat, source_id: str, field: str, name: str) -> Reply:
+def _hours(cat, source_id: str, field: str, name: str) -> list[Section]:
     q = cat.source(source_id).qualification
     value = getattr(q, field)
     if value is None:
         extra = " It sizes the qualification in SCQF credit points only." if q.rules.credit_name != "credits" else ""
-        return Reply(f"The {q.title} specification does not state {name}.{extra}", source=cite.name(cat, source_id))
+        return [(f"The {q.title} specification does not state {name}.{extra}", cite.name(cat, source_id))]
     note = " (depending on the units chosen)" if field == "glh" and "-" in str(value) else ""
-    return Reply(f"The *{q.title}* has {name} of {value}{note}.", source=cite.name(cat, source_id))
+    return [(f"The *{q.title}* has {name} of {value}{note}.", cite.name(cat, source_id))]
 
 
-def _number(cat, source_id: str) -> Reply:
+def _number(cat, source_id: str) -> list[Section]:
     q = cat.source(source_id).qualification
     if q.number:
-        return Reply(f"The qualification number of the *{q.title}* is {q.number}.", source=cite.name(cat, source_id))
-    return Reply(f"The {q.title} specification prints no qualification number (it says a code appears on the "
-                 f"certificate, but none is given).", source=cite.name(cat, source_id))
+        return [(f"The qualification number of the *{q.title}* is {q.number}.", cite.name(cat, source_id))]
+    return [(f"The {q.title} specification prints no qualification number (it says a code appears on the "
+             f"certificate, but none is given).", cite.name(cat, source_id))]
 
 
-def _level(cat, source_id: str) -> Reply:
+def _level(cat, source_id: str) -> list[Section]:
     q = cat.source(source_id).qualification
     framework = f" ({q.framework})" if q.framework else ""
-    return Reply(f"The *{q.title}* is a level {q.level} qualification{framework}.", source=cite.name(cat, source_id))
+    return [(f"The *{q.title}* is a level {q.level} qualification{framework}.", cite.name(cat, source_id))]
 
 
-def _grading(cat, source_id: str) -> Reply:
+def _grading(cat, source_id: str) -> list[Section]:
     q = cat.source(source_id).qualification
     if cat.facts(source_id, "grading") or q.grading:
-        return _fact_reply(cat, source_id, "grading", "Grading", q.grading)
-    return Reply(f"The {q.title} specification says nothing about grading: I found no statement on grades, "
-                 f"pass, merit or distinction in it.", source=cite.name(cat, source_id))
+        return _fact_sections(cat, source_id, "grading", "Grading", q.grading)
+    return [(f"The {q.title} specification says nothing about grading: I found no statement on grades, pass, "
+             f"merit or distinction in it.", cite.name(cat, source_id))]
 
 
 _ASPECT = {
-    "status": _status_reply,
-    "dates": _status_reply,
+    "status": status_sections,
+    "dates": status_sections,
     "credits": _credits,
     "glh": lambda cat, s: _hours(cat, s, "glh", "guided learning hours (GLH)"),
     "tqt": lambda cat, s: _hours(cat, s, "tqt", "total qualification time (TQT)"),
-    "age": lambda cat, s: _fact_reply(cat, s, "age", "Age", cat.source(s).qualification.age),
-    "entry": lambda cat, s: _fact_reply(cat, s, "entry", "Entry requirements", cat.source(s).qualification.entry),
+    "age": lambda cat, s: _fact_sections(cat, s, "age", "Age", cat.source(s).qualification.age),
+    "entry": lambda cat, s: _fact_sections(cat, s, "entry", "Entry requirements", cat.source(s).qualification.entry),
     "grading": _grading,
-    "progression": lambda cat, s: _fact_reply(cat, s, "progression", "Progression"),
+    "assessment": lambda cat, s: _fact_sections(cat, s, "assessment_method", "How it is assessed"),
+    "progression": lambda cat, s: _fact_sections(cat, s, "progression", "Progression"),
     "number": _number,
     "level": _level,
 }

@@ -11,14 +11,14 @@ from catalogue import rules
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import credit_amount, group_letter, what_if_parts
+from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .unit_info import group_text, rule_parts
+from .unit_info import group_text, rule_parts, where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:
-    spec = cat.spec(ref, source_id)
+    spec = cat.spec(ref, source_id) or cat.unit(ref).spec()
     number = f"{spec.number} " if spec.number else ""
     return f"{number}{spec.title} ({spec.credits})"
 
@@ -171,6 +171,8 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                                  f"Try its number or code.")])
     if new is not None and new.outside:
         return Answer([_outside_reply(cat, sid, new)])
+    if old is not None and old.outside:
+        return Answer([_outside_reply(cat, sid, old, "so leaving it out changes nothing")])
     base = list(dict.fromkeys(ctx.done + ctx.planned))
     plan = [r for r in base if old is None or r != old.ref] + ([new.ref] if new and new.ref not in base else [])
     before, after = rules.check(cat, sid, base), rules.check(cat, sid, plan)
@@ -194,12 +196,10 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
 
 
-def _outside_reply(cat, sid: str, found: resolve.UnitRef) -> Reply:
-    from .unit_info import where_else
-
+def _outside_reply(cat, sid: str, found: resolve.UnitRef, consequence: str = "so it can't count towards it") -> Reply:
     spec = cat.unit(found.ref).spec()
     places = "; ".join(where for r in (found.options or [found.ref]) for where in where_else(cat, r))
-    return Reply(f"{spec.title} ({found.ref}) is not in your {cite.title(cat, sid)}, so it can't count towards it. "
+    return Reply(f"{spec.title} ({found.ref}) is not in your {cite.title(cat, sid)}, {consequence}. "
                  f"It is in: {places}.", source=cite.rules_source(cat, sid))
 
 
@@ -211,20 +211,52 @@ def group_credits(cat, text: str, entities: dict[str, list[str]], ctx: LearnerCo
         return ask_to_choose(cat, "Which qualification? Choose yours first:")
     sid = ctx.source_id
     q = cat.source(sid).qualification
-    letter = ((entities.get("group") or [None])[0] or group_letter(text) or "").upper()
-    group = next((g for g in q.rules.groups if g.id == letter), None)
-    if group is None:
-        return Answer([Reply(f"Which group? The {q.title} has groups "
-                             f"{', '.join(g.id for g in q.rules.groups)}.", source=cite.rules_source(cat, sid),
-                             buttons=[Button(f"Group {g.id}", payload("ask_group_credits", group=g.id))
-                                      for g in q.rules.groups])])
+    groups = {g.id: g for g in q.rules.groups}
     cn = q.rules.credit_name
-    amount = credit_amount(text)
+    letters = [v.upper() for v in entities.get("group", [])] or group_letters(text)
+    if not letters and wants_mandatory(text):
+        letters = [g.id for g in q.rules.groups if g.mandatory]
+    unknown = [x for x in letters if x not in groups]
+    rows = []
+    if unknown:
+        rows.append(f"The {q.title} has no group {join_words(unknown, 'or')}; its groups are "
+                    f"{join_words(list(groups))}.")
+    asked = [groups[x] for x in letters if x in groups]
+    if not asked:  # no group named: the rule of every group
+        rows += [(f"Group {g.id}: mandatory, every unit." if g.mandatory else _group_rule(g, cn))
+                 + f" ({_available(cat, sid, g, cn)})" for g in q.rules.groups]
+        rows.append(_totals(q.rules))
+        return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+    amounts = group_amounts(text)
+    single = credit_amount(text) if len(asked) == 1 and not amounts else None
+    for group in asked:
+        rows.append(_group_answer(cat, sid, q, group, amounts.get(group.id, single)))
+    others = [g for g in q.rules.groups if g not in asked and (g.mandatory or g.min_credits or g.min_units)]
+    if others:
+        rows.append("You also need: " + "; ".join(_need(cat, sid, g, cn) for g in others) + ".")
+    return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+
+
+def _available(cat, sid: str, group, cn: str) -> str:
+    return f"{plural(len(group.units), 'unit')} worth {sum(cat.spec(r, sid).credits for r in group.units)} {cn}"
+
+
+def _totals(rules_: "rules.RuleSet") -> str:
+    text = f"In total at least {rules_.min_credits} {rules_.credit_name}"
+    if rules_.level_credits:
+        text += f", {rules_.level_credits[1]} of them from units at level {rules_.level_credits[0]} or above"
+    if rules_.total_units:
+        text += f"; exactly {rules_.total_units} units ({rules_.optional_units} optional)"
+    return text + "."
+
+
+def _group_answer(cat, sid: str, q, group, amount: int | None) -> str:
+    cn = q.rules.credit_name
     available = sum(cat.spec(r, sid).credits for r in group.units)
-    facts = [f"Group {group.id} has {plural(len(group.units), 'unit')} worth {available} {cn} in total."]
+    facts = f"Group {group.id} has {_available(cat, sid, group, cn)} in total."
     if group.mandatory:
-        answer = f"Group {group.id} is mandatory: you take all of its units, {available} {cn}."
-    elif amount is None:
+        return f"Group {group.id} is mandatory: you take all of its units, {available} {cn}."
+    if amount is None:
         answer = _group_rule(group, cn)
     elif amount > available:
         answer = f"*No*: Group {group.id} only holds {available} {cn} in total, so {amount} isn't possible."
@@ -235,10 +267,7 @@ def group_credits(cat, text: str, entities: dict[str, list[str]], ctx: LearnerCo
         answer = f"*Not enough*: Group {group.id} needs at least {group.min_credits} {cn}."
     else:
         answer = f"*Yes*: {amount} {cn} from Group {group.id} is within its rule. {_group_rule(group, cn)}"
-    others = [g for g in q.rules.groups if g.id != group.id and (g.mandatory or g.min_credits or g.min_units)]
-    if others:
-        facts.append("You also need: " + "; ".join(_need(cat, sid, g, cn) for g in others) + ".")
-    return Answer([Reply("\n".join([answer, *facts]), source=cite.rules_source(cat, sid))])
+    return f"{answer}\n{facts}"
 
 
 def _group_rule(group, cn: str) -> str:

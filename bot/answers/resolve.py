@@ -100,6 +100,23 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
     return found
 
 
+# Question words that are never part of a unit title; dropped as a second try when the question's
+# opening words alone were not enough ("how many credit points is build and maintain ...").
+_FILLER = {"what", "whats", "what's", "which", "how", "many", "much", "tell", "me", "more", "explain", "describe",
+           "details", "detail", "credit", "credits", "points", "point", "glh", "level", "group", "does", "do", "is",
+           "are", "the", "unit", "units", "one", "cover", "covers", "involve", "involves", "like", "mean", "means",
+           "please", "overview", "say", "says", "need", "needs", "ask", "asks", "want", "know", "i", "it", "this",
+           "that", "a", "an", "of", "in", "for", "on", "to", "value", "urn", "number", "code", "learn", "you",
+           "outcomes", "outcome", "criteria", "have", "has", "there", "any", "whole", "learning", "evidence", "with",
+           "use", "using", "can", "could", "enough", "ok", "okay", "count", "counts", "will", "would", "my", "be",
+           "used", "as", "get", "got", "about", "all"}
+_WORD = re.compile(r"[A-Za-z0-9'’&/-]+")
+
+
+def _without_filler(text: str) -> str:
+    return " ".join(w for w in _WORD.findall(text) if w.lower().strip("'’") not in _FILLER)
+
+
 def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
     """The one unit a question is about: an explicit code or number first, else the words of the question."""
     text = strip_refs(text)
@@ -110,16 +127,27 @@ def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
             return found
     if explicit:
         return UnitRef(explicit[0])  # a unit was named but no source has it
-    bare = _TRAIL.sub("", _QUESTION.sub("", text)).strip()
-    if not bare:
+    tries = []
+    for bare in (_TRAIL.sub("", _QUESTION.sub("", text)).strip(), _without_filler(text)):
+        if _without_filler(bare) and bare not in [b for b, _ in tries]:  # something left that could be a title
+            tries.append((bare, _words_to_unit(cat, bare, source_id)))
+    scored = [(score, found) for _, (found, score) in tries if found is not None]
+    if not scored:
         return None
+    return max(scored, key=lambda sf: (bool(sf[1].ref or not sf[1].weak), sf[0]))[1]
+
+
+def _words_to_unit(cat, bare: str, source_id: str | None) -> tuple[UnitRef | None, float]:
+    """The unit some words name, and how well (the best score in the learner's frame or outside it)."""
     hits = lookup.extract_unit_refs(cat, bare, source_id)
-    if hits:
-        return _judge(cat, hits[0], source_id)
-    found = lookup.find_unit(cat, bare, source_id)
-    if found.results and found.results[0].score >= lookup.ACCEPT - 10:
-        return _judge(cat, found, source_id, bare)
-    return None
+    found = hits[0] if hits else lookup.find_unit(cat, bare, source_id)
+    if not found.results or (not hits and found.results[0].score < lookup.ACCEPT - 10):
+        return None, 0.0
+    judged = _judge(cat, found, source_id)
+    score = found.results[0].score
+    if judged.outside and judged.ref:
+        score = max(score, lookup.find_unit(cat, found.query, None).results[0].score)
+    return judged, score
 
 
 # --- criteria and outcomes ------------------------------------------------------------------
@@ -160,6 +188,7 @@ def outcome_number(text: str) -> str | None:
 
 # --- qualifications ----------------------------------------------------------------------------
 
+_QUAL_NUMBER = re.compile(r"\b\d{3}/\d{4}/\d\b|\b\d{8}\b")  # "601/4310/1", learning aim "60140276"
 _STRONG_QUAL = 60.0  # an awarding body, a number or a close name; a bare level scores about 50
 
 
@@ -172,7 +201,8 @@ def qualifications(cat, text: str, entities: dict[str, list[str]] | None = None)
         if value == "all":
             return []
     hits: list[QualHit] = []
-    for query in [*entities.get("qualification", []), text]:
+    number = _QUAL_NUMBER.search(text)
+    for query in [*entities.get("qualification", []), *([number.group(0)] if number else []), text]:
         found = lookup.find_qualification(cat, query, include_pool=True)
         if not found.results:
             continue

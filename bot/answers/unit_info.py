@@ -74,7 +74,13 @@ def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
     for value in entities.get("unit", []):
         if cat.unit(value) is not None:
             return resolve.UnitRef(value, value, outside=ctx.source_id is not None and cat.spec(value, ctx.source_id) is None)
-    found = resolve.unit(cat, text, ctx.source_id)
+    # "unit 5 of the SVQ": a qualification named in the question sets how unit numbers are read
+    named = [h.source_id for h in resolve.qualifications(cat, text) if not h.weak
+             and cat.source(h.source_id).qualification is not None]
+    frame = named[0] if named else ctx.source_id
+    found = resolve.unit(cat, text, frame)
+    if found is not None and found.ref and frame != ctx.source_id:
+        found.outside = ctx.source_id is not None and cat.spec(found.ref, ctx.source_id) is None
     if found is None:
         for value in entities.get("unit", []):  # the NLU's span, when the text itself gave nothing
             found = resolve.unit(cat, value, ctx.source_id)
@@ -110,8 +116,8 @@ def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
         elif cat.spec(ref, ctx.source_id) is None:
             rows.append(f"- *Not in your {mine}.*")
     glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
-    credit_name = "credit points" if spec.source == "svq4" else "credits"
-    rows.append(f"- Level {spec.level}, {spec.credits} {credit_name}, {glh} ({cite.name(cat, spec.source)})")
+    credit = "credit point" if spec.source == "svq4" else "credit"
+    rows.append(f"- Level {spec.level}, {plural(spec.credits, credit)}, {glh} ({cite.name(cat, spec.source)})")
     rows.append("- Outcomes:" if spec.source != "svq4" else "- Elements:")
     for o in spec.outcomes:
         rows.append(f"  {o.number}. {o.text} ({plural(len(o.criteria), 'criterion', 'criteria')})")

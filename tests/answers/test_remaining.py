@@ -106,8 +106,30 @@ def test_group_credits_names_the_other_minima(ask):
 
 def test_group_that_does_not_exist(ask):
     reply = ask("ask_group_credits", "how many credits from group E", LearnerContext("habc-l3")).replies[0]
-    assert reply.text == "Which group? The HABC Level 3 Diploma in Customer Service (QCF) has groups M, A, B."
-    assert [b.title for b in reply.buttons] == ["Group M", "Group A", "Group B"]
+    lines = reply.text.splitlines()
+    assert lines[0] == "The HABC Level 3 Diploma in Customer Service (QCF) has no group E; its groups are M, A and B."
+    assert "Group B: at most 9 credits. (17 units worth 58 credits)" in lines
+
+
+def test_no_group_named_gives_every_groups_rule(ask):
+    reply = ask("ask_group_credits", "do I have to do one from each group", LearnerContext("svq4")).replies[0]
+    assert reply.text.splitlines() == [
+        "Group A: mandatory, every unit. (2 units worth 20 SCQF credit points)",
+        "Group B: at least 1 unit. (2 units worth 21 SCQF credit points)",
+        "Group C: at least 1 unit. (5 units worth 42 SCQF credit points)",
+        "Group D: at least 1 unit and at most 1 unit. (1 unit worth 10 SCQF credit points)",
+        "Group E: at least 1 unit. (9 units worth 75 SCQF credit points)",
+        "In total at least 64 SCQF credit points, 48 of them from units at level 8 or above; exactly 8 units "
+        "(6 optional)."]
+
+
+def test_several_groups_and_amounts_in_one_question(ask):
+    reply = ask("ask_group_credits", "could I take 16 credits from group C and 8 from group D",
+                LearnerContext("sfj-l2")).replies[0]
+    assert "*Yes*: 16 credits from Group C is within its rule." in reply.text
+    assert "*No*: at most 7 credits count from Group D; 1 of your 8" in reply.text
+    more = ask("ask_group_credits", "can i do more than 7 credits from group D", LearnerContext("sfj-l2")).replies[0]
+    assert more.text.startswith("*No*: at most 7 credits count from Group D; 1 of your 8")
 
 
 def test_what_if_instead_of(ask):
@@ -116,3 +138,9 @@ def test_what_if_instead_of(ask):
     assert "without Communicate verbally with customers (3) and with Communicate with customers in writing (3)" \
         in reply.text
     assert "- Total: 3 -> 3 credits" in reply.text
+
+
+def test_what_if_dropping_a_unit_outside_the_qualification(ask):
+    reply = ask("ask_what_if", "what if I drop exceed customer expectations", LearnerContext("ncfe-l1")).replies[0]
+    assert reply.text.startswith("Exceed customer expectations (Y/506/2135) is not in your NCFE Level 1 Certificate "
+                                 "in Customer Service, so leaving it out changes nothing.")
