@@ -11,7 +11,7 @@ same client_msg_id is acted on once and answered with the same replies (the Turn
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -21,11 +21,10 @@ from sqlalchemy.orm import Session
 from bot.discussion import commands, render
 from bot.discussion.commands import Command
 from bot.records import discussion as records
-from bot.records.errors import Forbidden, NotFound, RecordsError
+from bot.records.errors import Forbidden, RecordsError
 from bot.records.models import Discussion, PlannedCriterion, Person, Turn
 from bot.records.people import PersonLike, get_person
 from bot.records.planning import catalogue, resolve_unit, source_name, unit_label
-from bot.records.refs import criterion_key
 from bot.replies import Button, Reply
 
 YES = {"yes", "y", "yeah", "yep", "confirm", "i confirm", "confirmed", "ok", "okay", "agree", "i agree",
@@ -384,7 +383,7 @@ def _paste(ctx: _Context, cmd: Command) -> TurnResult:
     for ref, body in cmd.items:
         try:
             pc = records.resolve(ctx.s, ctx.d, ref)
-        except (NotFound, RecordsError):
+        except RecordsError:
             if not items:
                 raise
             items[-1] = (items[-1][0], f"{items[-1][1]} {ref}: {body}".strip())

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.records.errors import Conflict, RecordsError
+from bot.records.errors import Conflict, NotFound, RecordsError
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO / 'var' / 'assistant.db'}"
@@ -91,6 +91,16 @@ def migrate(url: str | None = None) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(727370)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def fetch(session: Session, model: type[T], value, missing: str) -> T:
+    """`value` itself if it is a `model`, else the row with that id; NotFound(missing) if there is none."""
+    if isinstance(value, model):
+        return value
+    found = session.get(model, value) if isinstance(value, int) and not isinstance(value, bool) else None
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def _retryable(error: Exception) -> bool:

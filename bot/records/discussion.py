@@ -11,14 +11,13 @@ first criterion without a decision. "Open" means no decision yet (a skip is a de
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.records import audit
-from bot.records.db import write
+from bot.records.db import fetch, write
 from bot.records.enrolment import enrolment_for, enrolments_of, set_unit_status, unit_statuses
 from bot.records.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.records.models import (
@@ -55,12 +54,7 @@ DiscussionLike = Discussion | int
 
 
 def get(session: Session, discussion: DiscussionLike) -> Discussion:
-    if isinstance(discussion, Discussion):
-        return discussion
-    d = session.get(Discussion, discussion)
-    if d is None:
-        raise NotFound(f"I can't find discussion {discussion}.")
-    return d
+    return fetch(session, Discussion, discussion, f"I can't find discussion {discussion}.")
 
 
 def plan(session: Session, discussion: DiscussionLike) -> list[PlannedCriterion]:
@@ -392,6 +386,15 @@ def _next_version(session: Session, model, d: Discussion, pc: PlannedCriterion):
     return latest, (latest.version + 1 if latest is not None else 1)
 
 
+def _add_version(session: Session, latest, row):
+    """Store `row` as the new current version; the one before points at it (it is never changed otherwise)."""
+    session.add(row)
+    session.flush()
+    if latest is not None:
+        latest.superseded_by = row.id
+    return row
+
+
 def _by_client_id(session: Session, model, d: Discussion, client_msg_id: Optional[str]):
     if client_msg_id is None:
         return None
@@ -417,13 +420,10 @@ def record_answer(session: Session, discussion: DiscussionLike, ref: str, text: 
         latest, version = _next_version(session, Answer, d, pc)
         full = value if replace or latest is None else f"{latest.text}\n\n{value}"
         _checked_text(full, "answer, with what was already recorded,")
-        answer = Answer(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
-                        question=question or (latest.question if latest else None), text=full,
-                        recorded_by=who.id, version=version, client_msg_id=client_msg_id)
-        session.add(answer)
-        session.flush()
-        if latest is not None:
-            latest.superseded_by = answer.id
+        answer = _add_version(session, latest, Answer(
+            discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
+            question=question or (latest.question if latest else None), text=full,
+            recorded_by=who.id, version=version, client_msg_id=client_msg_id))
         _touch(d)
         audit.record(session, who, "answer.record", "answer", answer.id, discussion_id=d.id, unit_ref=pc.unit_ref,
                      criterion_ref=pc.criterion_ref, version=version, replace=replace,
@@ -456,12 +456,9 @@ def decide(session: Session, discussion: DiscussionLike, ref: str, outcome: str,
         latest, version = _next_version(session, Decision, d, pc)
         if latest is not None and latest.outcome == value and latest.reason == why:
             return latest  # the same decision again (a double click): nothing new to record
-        decision = Decision(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
-                            outcome=value, reason=why, decided_by=who.id, version=version, client_msg_id=client_msg_id)
-        session.add(decision)
-        session.flush()
-        if latest is not None:
-            latest.superseded_by = decision.id
+        decision = _add_version(session, latest, Decision(
+            discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
+            outcome=value, reason=why, decided_by=who.id, version=version, client_msg_id=client_msg_id))
         if here is None or here.id == pc.id:
             _point(d, _first_open(session, d, after=pc.position))
         _touch(d)
@@ -592,10 +589,7 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
             outcome = value if field_name == "decision" else latest.outcome
             row = Decision(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref, outcome=outcome,
                            reason=why if field_name == "decision" else value, decided_by=who.id, version=version)
-        session.add(row)
-        session.flush()
-        if latest is not None:
-            latest.superseded_by = row.id
+        _add_version(session, latest, row)
         amendment = Amendment(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
                               field=field_name, old=old, new=value, reason=why, amended_by=who.id)
         session.add(amendment)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.records import audit
-from bot.records.db import write
+from bot.records.db import fetch, write
 from bot.records.errors import Forbidden, Invalid, NotFound
 from bot.records.models import UNIT_STATUSES, Enrolment, Person, UnitStatus, utcnow
 from bot.records.people import PersonLike, get_person, require_role
@@ -72,12 +72,7 @@ def enrolments_of(session: Session, learner: PersonLike) -> list[Enrolment]:
 
 
 def _enrolment(session: Session, enrolment: Enrolment | int) -> Enrolment:
-    if isinstance(enrolment, Enrolment):
-        return enrolment
-    e = session.get(Enrolment, enrolment)
-    if e is None:
-        raise NotFound(f"I can't find enrolment {enrolment}.")
-    return e
+    return fetch(session, Enrolment, enrolment, f"I can't find enrolment {enrolment}.")
 
 
 def set_unit_status(session: Session, enrolment: Enrolment | int, unit_ref: str, status: str,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.records import audit
-from bot.records.db import write
+from bot.records.db import fetch, write
 from bot.records.errors import Forbidden, Invalid, NotFound
 from bot.records.models import CHANNELS, ROLES, ApiToken, Identity, Person, utcnow
 
@@ -20,12 +20,7 @@ PersonLike = Person | int
 
 def get_person(session: Session, person: PersonLike, what: str = "person") -> Person:
     """The Person for an object or id; NotFound names what was looked for."""
-    if isinstance(person, Person):
-        return person
-    found = session.get(Person, person) if isinstance(person, int) else None
-    if found is None:
-        raise NotFound(f"I can't find that {what} (id {person}).")
-    return found
+    return fetch(session, Person, person, f"I can't find that {what} (id {person}).")
 
 
 def require_role(person: Person, *roles: str, doing: str) -> None:
