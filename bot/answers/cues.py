@@ -153,6 +153,16 @@ def group_amounts(text: str) -> dict[str, int]:
     return out
 
 
+_UNIT_LEVEL = re.compile(r"\blevel\s*(\d)\s+(?:units?|ones?)\b|\b(?:units?|ones?)\s+(?:are\s+|at\s+|of\s+)*level\s*(\d)\b"
+                         r"|\bare\s+(?:at\s+)?level\s*(\d)\b", re.I)
+
+
+def unit_level(text: str) -> int | None:
+    """A unit level asked for ("which units are level 3", "the level 8 units"), not a qualification's level."""
+    m = _UNIT_LEVEL.search(text)
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
 def wants_mandatory(text: str) -> bool:
     return bool(re.search(r"\bmandatory|compulsory|required units|must do\b", text, re.I))
 

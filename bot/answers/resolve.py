@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from catalogue import lookup
+from catalogue.text import words
 
 STRONG = 90.0  # a unit found outside the learner's qualification at least this well is "that unit"
 
@@ -64,6 +65,9 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
             # several units can share a title across sources ("Champion customer service"): keep them all
             return UnitRef(query, outside[0].ref, outside=True, options=[m.ref for m in outside])
     if best is not None:
+        shared = _titles_containing(cat, found, query)
+        if len(shared) > 1:  # the words fit several titles equally ("communicate with customers")
+            return UnitRef(query, options=shared)
         return UnitRef(query, best.ref, outside=not _in(cat, source_id, best.ref))
     if found.ambiguous:
         return UnitRef(query, options=[m.ref for m in found.candidates])
@@ -75,6 +79,26 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
 def mentions_unit(text: str) -> bool:
     """Does the text name a unit explicitly (a code, "unit N", a three-digit C&G number)?"""
     return "unit" in text.lower() or bool(_EXPLICIT.search(text))
+
+
+def _significant(text: str) -> set[str]:
+    return {w for w in words(text).split() if w not in lookup.STOPWORDS and w not in _FILLER}
+
+
+def _titles_containing(cat, found: "lookup.UnitLookup", query: str) -> list[str]:
+    """Refs of the well-matched units whose title holds every significant word of the query, when the query
+    is not itself one of those titles: the words then do not say which unit is meant."""
+    q = _significant(query)
+    if len(q) < 2 or found.results[0].how != "title":
+        return []
+    refs = []
+    for m in found.results:
+        title = _significant(cat.unit(m.ref).title)
+        if m.score >= lookup.ACCEPT and q <= title and m.ref not in refs:
+            if title == q:
+                return []  # an exact title
+            refs.append(m.ref)
+    return refs
 
 
 def strip_refs(text: str) -> str:

@@ -7,7 +7,7 @@ from catalogue.model import Difference, Group, UnitSpec
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import group_letter, wants_mandatory, wants_optional
+from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
 
@@ -184,11 +184,19 @@ def list_units(cat, text: str, entities: dict[str, list[str]], ctx: LearnerConte
     else:
         chosen = groups
     done, planned = set(ctx.done), set(ctx.planned)
-    rows = []
+    level = unit_level(text)
+    cn = doc.qualification.rules.credit_name
+    rows = [f"Units at level {level}:"] if level is not None else []
     for g in chosen:
-        rows.append(f"*{group_text(g)}*: {g.label}")
-        for ref in g.units:
-            spec = cat.spec(ref, source_id)
-            mark = " - done" if ref in done else (" - planned" if ref in planned else "")
-            rows.append(f"- {unit_label(spec)}, level {spec.level}, {spec.credits} credits{mark}")
-    return Answer(paged("\n".join(rows), cite.rules_source(cat, source_id), "ask_list_units", text, page))
+        specs = [cat.spec(ref, source_id) for ref in g.units]
+        specs = [u for u in specs if level is None or u.level == level]
+        if not specs:
+            continue
+        rows.append(f"*{group_text(g, cn)}*: {g.label}")
+        for spec in specs:
+            mark = " - done" if spec.ref in done else (" - planned" if spec.ref in planned else "")
+            rows.append(f"- {unit_label(spec)}, level {spec.level}, {plural(spec.credits, 'credit')}{mark}")
+    if level is not None and len(rows) == 1:
+        rows = [f"The {doc.qualification.title} has no units at level {level}."]
+    return Answer(paged("\n".join(rows), cite.rules_source(cat, source_id), "ask_list_units", text, page,
+                        entities={k: v for k, v in entities.items() if k in ("group", "qualification")}))
