@@ -198,8 +198,22 @@ def _by_number(cat, idx: _Index, number: str, source: Optional[str]) -> list[Uni
     return out
 
 
+# Words people use for a unit that its title does not: "difficult customers" is the
+# "challenging customers" unit. Matching only; titles are never rewritten.
+SYNONYMS = {"difficult": "challenging", "awkward": "challenging", "angry": "challenging", "phone": "telephone",
+            "phoning": "telephone", "info": "information", "cust": "customer", "custs": "customers",
+            "h&s": "health and safety", "comms": "communication", "upselling": "promote additional",
+            "upsell": "promote additional", "cross selling": "promote additional", "e&d": "equality and diversity"}
+_FILLER = re.compile(r"\b(?:units?|modules?|the one (?:about|on)|about|one)\b", re.I)
+
+
+def _query_words(text: str) -> str:
+    q = words(_FILLER.sub(" ", text)) or words(text)
+    return " ".join(SYNONYMS.get(w, w) for w in q.split())
+
+
 def _by_title(cat, idx: _Index, text: str, source: Optional[str]) -> list[UnitMatch]:
-    q = words(text)
+    q = _query_words(text)
     if not q:
         return []
     allowed = idx.in_source.get(source) if source else None
@@ -224,6 +238,13 @@ def _by_title(cat, idx: _Index, text: str, source: Optional[str]) -> list[UnitMa
     for i, c in enumerate(cover):
         if 0.92 * c > scores[i]:
             scores[i] = 0.92 * c
+    # The query as a run of whole words inside a longer title ("customer service management"
+    # in "Show understanding of customer service management") beats words merely shared.
+    if len(qwords) >= 2:
+        padded = f" {q} "
+        for i, key in enumerate(idx.title_keys):
+            if padded in f" {key} " and scores[i] < 98.0:
+                scores[i] = 98.0
     out = []
     for i, s in enumerate(scores):
         if s < 50:
@@ -250,6 +271,9 @@ def find_unit(cat, query: str, source: Optional[str] = None, limit: int = 5) -> 
     idx = _index(cat)
     bare = _LEAD.sub("", text).strip() or text
     key = compact(bare)
+    if len(key) == 8 and key[0].isalpha() and not key[1:].isdigit():  # "k/506/2l55": l, I, O for 1, 0
+        digits = key[1:].translate(str.maketrans("LIO", "110"))
+        key = key[0] + digits if digits.isdigit() else key
     if _URNISH.match(key) or _SQAISH.match(key):
         found = _by_ref(cat, idx, key, source)
         if found:

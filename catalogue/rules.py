@@ -137,7 +137,7 @@ def _compiled(cat, source_id: str) -> _Rules:
                     raise ValueError(f"{source_id}: group {g.id} lists {ref}, which has no unit spec")
                 group_of[ref] = i
         level, level_min = rs.level_credits if rs.level_credits else (None, 0)
-        rules = _Rules(doc, rs, list(rs.groups), group_of, specs, {compact(r): r for r in specs}, level, level_min)
+        rules = _Rules(doc, rs, list(rs.groups), group_of, specs, {compact(r): r for r in group_of}, level, level_min)
         cat.cache[key] = rules
     return rules
 

@@ -43,7 +43,8 @@ def test_every_expected_ref_in_the_held_out_list_exists(cat):
             assert cat.spec(expected, source) is not None, (source, expected)
 
 
-@pytest.mark.parametrize("query", ["k5062155", "K/506/2115", "k/506/2155", "K 506 2155", "unit K/506/2155", "5062155"])
+@pytest.mark.parametrize("query", ["k5062155", "K/506/2115", "k/506/2155", "K 506 2155", "unit K/506/2155", "5062155",
+                                   "k/506/2l55"])
 def test_urn_forms_and_typos(cat, query):
     result = find_unit(cat, query)
     assert result.best is not None and result.best.ref == "K/506/2155" and result.best.how == "ref"
@@ -89,12 +90,23 @@ def test_unit_number_without_qualification_is_ambiguous(cat):
 
 
 @pytest.mark.parametrize("query,expected", [
+    ("difficult customers", "F/506/2159"),  # a synonym
+    ("the complaints unit", "R/506/2151"),  # filler words; the only complaints unit in the SFJ
+    ("telephone calls incoming", "H/506/2154"),
+])
+def test_titles_within_a_qualification(cat, query, expected):
+    result = find_unit(cat, query, "sfj-l2")
+    assert result.best is not None and result.best.ref == expected, result.results[:3]
+
+
+@pytest.mark.parametrize("query,expected", [
     ("resolve customer complants", "R/506/2151"),
     ("buddie a colleage", "M/506/1895"),
     ("Exceed customer expectations", "Y/506/2135"),
     ("resolve customers' complaints", "R/506/2151"),
     ("resolve customers’ problems", "K/506/2169"),
     ("ERR", "L/506/1905"),
+    ("customer service management", "CFACSF5"),  # a phrase inside one title only
 ])
 def test_titles_and_misspellings(cat, query, expected):
     result = find_unit(cat, query)
@@ -109,6 +121,7 @@ def test_titles_and_misspellings(cat, query, expected):
     ("complaints", {"R/506/2151", "CFACSC8"}),
     ("champion customer service", {"D/506/2153", "CFACSA17"}),  # same title, HABC/C&G and SVQ
     ("bespoke software", {"F/502/4396", "J/502/4397"}),
+    ("objections and closing", {"M/502/8606", "F/502/8612"}),
 ])
 def test_queries_close_to_several_units_are_ambiguous(cat, query, refs):
     result = find_unit(cat, query)
