@@ -23,6 +23,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
+DISCUSSION_UNIT = "D/506/2119"  # Communicate verbally with customers (SFJ Level 2 Diploma, group B)
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +62,11 @@ def rest_view(replies: list[dict]) -> tuple[list[str], list[str]]:
 
 
 class ChatPage:
-    def __init__(self, page, stack) -> None:
+    def __init__(self, page, stack, mirror: bool) -> None:
         self.page, self.stack = page, stack
-        self.mirror = f"web:{uuid.uuid4()}"  # the same conversation over REST, for comparison
+        # the same conversation over REST, for comparison (None: no mirror)
+        self.mirror = f"web:{uuid.uuid4()}" if mirror else None
+        self.errors: list[str] = []
 
     def wait_idle(self) -> None:
         self.page.wait_for_function(
@@ -82,49 +85,58 @@ class ChatPage:
             buttons += item.locator(".choice").all_inner_texts()
         return lines, buttons
 
-    def say(self, text: str) -> tuple[list[str], list[str]]:
-        """Type and send; returns what the page shows and asserts it equals the REST answer."""
-        expected = rest_view(self.stack.say(self.mirror, text))
+    def _turn(self, said: str, shown_as: str, act) -> tuple[list[str], list[str]]:
+        expected = rest_view(self.stack.say(self.mirror, said)) if self.mirror else None
         before = self.bot_count()
-        box = self.page.get_by_label("Your message")
-        box.fill(text)
-        box.press("Enter")
+        act()
         self.wait_idle()
         shown = self.view_since(before)
-        assert shown == expected, f"page shows {shown}, REST answered {expected}"
-        assert self.page.locator("#log .msg.user").last.inner_text().strip() == text
+        if expected is not None:
+            assert shown == expected, f"page shows {shown}, REST answered {expected}"
+        assert shown[0], f"the bot answers {said!r}"
+        assert self.page.locator("#log .msg.user .bubble").last.inner_text().strip() == shown_as
         return shown
 
+    def say(self, text: str) -> tuple[list[str], list[str]]:
+        """Type and send; returns what the page shows (checked against the REST answer if mirrored)."""
+        box = self.page.get_by_label("Your message")
+
+        def act():
+            box.fill(text)
+            box.press("Enter")
+        return self._turn(text, text, act)
+
     def click(self, title: str, payload: str) -> tuple[list[str], list[str]]:
-        expected = rest_view(self.stack.say(self.mirror, payload))
-        before = self.bot_count()
-        self.page.locator("#log .choice:not([disabled])", has_text=title).first.click()
-        self.wait_idle()
-        shown = self.view_since(before)
-        assert shown == expected, f"page shows {shown}, REST answered {expected}"
-        assert self.page.locator("#log .msg.user").last.inner_text().strip() == title
-        return shown
+        button = self.page.locator("#log .choice:not([disabled])", has_text=title).first
+        return self._turn(payload, title, button.click)
+
+    def visible_text(self) -> str:
+        return re.sub(r"\s+", " ", self.page.locator("#log").inner_text())
 
     def shot(self, name: str) -> Path:
         path = ARTIFACTS / f"webchat-{name}.png"
-        self.page.screenshot(path=str(path), full_page=False)
+        self.page.screenshot(path=str(path), full_page=False, animations="disabled")
         return path
 
 
-def open_chat(browser, stack, chat_url, viewport) -> ChatPage:
+def open_chat(browser, stack, chat_url, viewport, sender: str | None = None) -> ChatPage:
+    """A new browser profile on /chat. With `sender`, the page uses that id (as if this browser had
+    talked before) and answers are not mirrored over REST."""
     context = browser.new_context(viewport=viewport, device_scale_factor=2 if viewport is PHONE else 1,
                                   is_mobile=viewport is PHONE, has_touch=viewport is PHONE, locale="en-GB")
+    if sender:
+        context.add_init_script("try { if (!localStorage.getItem('csa.chat.sender')) "
+                                f"localStorage.setItem('csa.chat.sender', JSON.stringify('{sender}')); }} catch (e) {{}}")
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    chat = ChatPage(page, stack)
-    chat.errors = errors
-    expected = rest_view(stack.say(chat.mirror, "/greet"))
+    chat = ChatPage(page, stack, mirror=sender is None)
+    page.on("pageerror", lambda e: chat.errors.append(str(e)))
+    page.on("console", lambda m: chat.errors.append(m.text) if m.type == "error" else None)
+    expected = rest_view(stack.say(chat.mirror, "/greet")) if chat.mirror else None
     page.goto(chat_url)
     page.wait_for_function("() => document.querySelectorAll('#log .msg.bot').length > 0", timeout=90_000)
     chat.wait_idle()
-    assert chat.view_since(0) == expected  # a first visit is greeted, with nothing shown as sent
+    if expected is not None:
+        assert chat.view_since(0) == expected  # a first visit is greeted, with nothing shown as sent
     assert page.locator("#log .msg.user").count() == 0
     return chat
 
@@ -182,16 +194,36 @@ def test_keyboard_and_screen_reader_basics(browser, stack, chat_url):
 
 
 def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
-    chat = open_chat(browser, stack, chat_url, DESKTOP)
-    turns = [
-        "start a professional discussion with Sam on unit 206",
-        "Sam described how they greet each customer, listen to what they need and check they have understood.",
-        "met",
-        "what's left?",
-        "pause",
-    ]
-    for n, text in enumerate(turns, 1):
-        lines, _ = chat.say(text)
-        assert lines, f"the bot answers {text!r}"
-        chat.shot(f"discussion-{n}")
+    """An assessor whose web chat identity an admin linked runs a discussion with a learner."""
+    from catalogue import load_catalogue
+    from tests.e2e.conftest import api
+
+    criteria = load_catalogue().spec(DISCUSSION_UNIT, "sfj-l2").criteria
+    web_id, suffix = str(uuid.uuid4()), uuid.uuid4().hex[:6]
+    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor",
+                                                          "identities": [{"channel": "web", "external_id": web_id}]})
+    assert status == 201, assessor
+    learner_name = f"Sam W{suffix}"
+    status, learner = api(stack, "POST", "/api/people", {"display_name": learner_name, "role": "learner"})
+    assert status == 201, learner
+    status, enrolment = api(stack, "POST", "/api/enrolments", {"learner_id": learner["id"], "source_id": "sfj-l2",
+                                                               "assessor_id": assessor["id"]})
+    assert status == 201, enrolment
+
+    chat = open_chat(browser, stack, chat_url, DESKTOP, sender=f"web:{web_id}")
+    chat.say(f"Start a professional discussion with {learner_name} on {DISCUSSION_UNIT}")
+    assert plain(criteria[0].text)[0] in chat.visible_text()  # the first criterion, verbatim
+    chat.shot("discussion-1-started")
+    chat.say("I'd say communication matters because customers judge us on how we sound")
+    chat.say("met")
+    assert plain(criteria[1].text)[0] in chat.visible_text()  # moved on to the next criterion
+    chat.shot("discussion-2-next-criterion")
+    chat.say("show coverage")
+    chat.shot("discussion-3-coverage")
+    chat.say("pause")
+    chat.page.reload()  # the conversation and the discussion survive a reload
+    chat.page.wait_for_function("() => document.querySelectorAll('#log .msg').length > 0")
+    resumed, _ = chat.say("resume the discussion")
+    assert plain(criteria[1].text)[0] in " ".join(resumed)  # picks up at the first undecided criterion
+    chat.shot("discussion-4-resumed")
     assert chat.errors == []
