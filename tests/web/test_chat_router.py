@@ -1,6 +1,6 @@
 """The web chat router: page, assets and the same-origin proxy to Rasa's REST channel.
 
-Runs in the application environment (FastAPI); a fake Rasa REST webhook records what it is sent.
+Runs in the application environment (FastAPI; `make unit`); a fake Rasa REST webhook records what it is sent.
 """
 from __future__ import annotations
 
