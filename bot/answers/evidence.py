@@ -39,9 +39,22 @@ def _keys(cat, text: str, entities: dict[str, list[str]]) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def _type_buttons(intent: str, **extra: str) -> list[Button]:
+    return [Button(upper_first(NAMES[k]), payload(intent, evidence_type=k, **extra)) for k in ASK_BUTTONS]
+
+
 def _ask_type(intent: str, lead: str, **extra: str) -> Answer:
-    return Answer([Reply(lead, buttons=[Button(upper_first(NAMES[k]), payload(intent, evidence_type=k, **extra))
-                                        for k in ASK_BUTTONS])])
+    return Answer([Reply(lead, buttons=_type_buttons(intent, **extra))])
+
+
+def _kinds(cat, source_id: str) -> tuple[str, str]:
+    """The kinds of evidence a specification names, as it names them."""
+    doc = cat.source(source_id)
+    if not doc.evidence_types:
+        return (f"The {cite.title(cat, source_id)} names no kinds of evidence.", cite.name(cat, source_id))
+    names = list(dict.fromkeys(e.name for e in doc.evidence_types))
+    return (f"The {cite.title(cat, source_id)} names these kinds of evidence: {join_words(names)}. Ask me about "
+            f"any of them.", cite.cite(cat, [e.citation for e in doc.evidence_types]))
 
 
 def _sources_for(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) -> list[str]:
@@ -115,9 +128,13 @@ def _item_key(cat, item: str) -> str | None:
 
 def evidence_type(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     keys = _keys(cat, text, entities)
-    if not keys:
-        return _ask_type("ask_evidence_type", "Which kind of evidence do you want to know about?")
     sources = _sources_for(cat, text, entities, ctx)
+    if not keys:
+        if len(sources) == len(cat.sources) and not entities.get("qualification"):
+            return _ask_type("ask_evidence_type", "Which kind of evidence do you want to know about?")
+        sections = [_kinds(cat, sid) for sid in sources]
+        return Answer(paged(sections, intent="ask_evidence_type", message=text, page=page,
+                            buttons=_type_buttons("ask_evidence_type")))
     sections = []
     for key in keys[:2]:
         silent = []
@@ -144,17 +161,19 @@ def evidence_type(cat, text: str, entities: dict[str, list[str]], ctx: LearnerCo
 def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     keys = _keys(cat, text, entities)
     extra = {k: v[0] for k, v in entities.items() if k in ("outcome", "criterion") and v}
-    if not keys:
-        return _ask_type("ask_evidence_allowed", "Which kind of evidence do you want to use?", **extra)
-    key = keys[0]
+    key = keys[0] if keys else None
     found = unit_from(cat, resolve.without_evidence(text), entities, ctx)
+    if found is None and key is None:
+        return _ask_type("ask_evidence_allowed", "Which kind of evidence do you want to use?", **extra)
     if found is None:
         return Answer([Reply(f"For which unit? For example: \"can I use {NAMES[key]} for unit 206 outcome 1?\"")])
     if found.ref is None and not found.options:
         return not_found()
     if found.ref is None:
+        if key:
+            extra["evidence_type"] = key
         return ask_which_unit(found.options, cat, "ask_evidence_allowed", f"Which unit do you mean by "
-                              f"\"{found.mention}\"?", evidence_type=key, **extra)
+                              f"\"{found.mention}\"?", **extra)
     spec = primary_spec(cat, found.ref, ctx.source_id)
     number = _outcome(cat, spec, text, entities)
     if isinstance(number, Answer):
@@ -164,10 +183,11 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     notes = _unit_notes(cat, spec.ref)
     if notes:
         sections.append(notes)
-    if listing is not None and listing is not spec:
+    if key and listing is not None and listing is not spec:
         sections += describe(cat, spec.source, key)  # what the learner's own specification says in general
     return Answer(paged(sections, intent="ask_evidence_allowed", message=text, page=page,
-                        entities={"unit": [spec.ref], "evidence_type": [key], **{k: [v] for k, v in extra.items()}}))
+                        entities={"unit": [spec.ref], "evidence_type": [key] if key else [],
+                                  **{k: [v] for k, v in extra.items()}}))
 
 
 def _outcome(cat, spec: UnitSpec, text: str, entities: dict[str, list[str]]) -> str | None | Answer:
@@ -193,8 +213,12 @@ def _listing_spec(cat, spec: UnitSpec) -> UnitSpec | None:
     return next((s for s in [spec, *others] if any(o.evidence for o in s.outcomes)), None)
 
 
-def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str, number: str | None) -> tuple[str, str]:
+def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str | None, number: str | None) -> tuple[str, str]:
+    """Whether `key` is listed for the outcome(s); with no key, what is listed."""
     label = f"Unit {spec.number} {spec.title}" if spec.number else f"{spec.title} ({spec.ref})"
+    if listing is None and key is None:
+        return (f"None of my specifications lists evidence per outcome for {label}. "
+                f"{_kinds(cat, spec.source)[0]}", _kinds(cat, spec.source)[1])
     if listing is None:
         general = describe(cat, spec.source, key)
         text, source = general[0]
@@ -209,6 +233,9 @@ def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str, number: st
     for o in outcomes:
         if not o.evidence:
             rows.append(f"Outcome {o.number} ({o.text}): no evidence list is given.")
+            continue
+        if key is None:
+            rows.append(f"Outcome {o.number} ({o.text}): {', '.join(o.evidence)}.")
             continue
         yes = any(_item_key(cat, i) == key for i in o.evidence)
         verdict = "*Yes*, listed" if yes else "*Not listed*"

@@ -43,10 +43,24 @@ def test_silent_specification_names_what_was_checked(ask):
     assert reply.source == "NCFE Level 1 Certificate in Customer Service"
 
 
-def test_no_evidence_type_asks_with_buttons(ask):
-    a = ask("ask_evidence_type", "what evidence is there", LearnerContext("sfj-l2"))
-    assert a.replies[0].text == "Which kind of evidence do you want to know about?"
-    assert len(buttons(a)) == 5
+def test_no_evidence_type_lists_the_kinds_the_specification_names(ask):
+    a = ask("ask_evidence_type", "what types of evidence can I use", LearnerContext("habc-l3"))
+    reply = a.replies[0]
+    assert reply.text == ("The HABC Level 3 Diploma in Customer Service (QCF) names these kinds of evidence: "
+                          "Obs – Observation, Pe – Product evidence, Q – Questioning, Sim – Simulation/assignment, "
+                          "Wt – Witness testimony, R – RPL, O – Other and D – Discussion. Ask me about any of them.")
+    assert reply.source == "HABC Level 3 Diploma, Appendix 3: Sample Assessment Material, lines 1256-1258"
+    assert len(reply.buttons) == 5
+    unknown = ask("ask_evidence_type", "what evidence is there", LearnerContext())
+    assert unknown.replies[0].text == "Which kind of evidence do you want to know about?"
+
+
+def test_evidence_listed_for_an_outcome_without_naming_a_kind(ask):
+    reply = ask("ask_evidence_allowed", "what evidence can I use for unit 207 outcome 2", LearnerContext("sfj-l2")).replies[0]
+    assert reply.text.endswith("Outcome 2 (be able to plan written communications to customers): observation, witness "
+                               "testimony, questioning, letters/emails or other relevant documentation, customer "
+                               "data/records.")
+    assert reply.source == "City & Guilds unit pool, line 493"
 
 
 def test_pd_is_listed_for_outcome_one_of_206_via_the_cg_spec(ask):
