@@ -38,15 +38,17 @@ def _not_listed_note(pc: PlannedCriterion) -> Optional[str]:
     return None
 
 
-def criterion(pc: PlannedCriterion, units: dict[str, str], position: Optional[tuple[int, int]] = None) -> Reply:
-    """One criterion: reference, outcome, the criterion verbatim, a suggested question, guidance."""
+def criterion(pc: PlannedCriterion, units: dict[str, str], position: Optional[tuple[int, int]] = None,
+              guidance: bool = True) -> Reply:
+    """One criterion: reference, outcome, the criterion verbatim, a suggested question, and the
+    source's guidance (guidance=False leaves out guidance the assessor has just seen)."""
     where = f" ({position[0]} of {position[1]})" if position else ""
     outcome = (f"Outcome {pc.outcome_ref}: {pc.outcome_text}" if pc.outcome_ref and not pc.outcome_ref.startswith("E")
                else f"Element {pc.outcome_ref}: {pc.outcome_text}" if pc.outcome_ref
                else "Knowledge and understanding")
     lines = [f"*{label(pc, units)}*{where} · {_shorten(outcome, 160)}", f"“{pc.criterion_text}”",
              f"Ask: {question_for(pc)}"]
-    if pc.guidance:
+    if pc.guidance and guidance:
         lines.append(f"Guidance: {_shorten(pc.guidance, GUIDANCE_CHARS)}")
     note = _not_listed_note(pc)
     if note:

@@ -62,11 +62,14 @@ class _Context:
     def result(self, replies: list[Reply], finished: bool = False, paused: bool = False) -> TurnResult:
         return TurnResult(replies, finished, paused, self.d.id)
 
-    def prompt(self, pc: Optional[PlannedCriterion]) -> Reply:
+    def prompt(self, pc: Optional[PlannedCriterion], after: Optional[PlannedCriterion] = None) -> Reply:
+        """The criterion to ask about. Guidance the assessor saw with the criterion just decided
+        (`after`, same unit and outcome guidance) is not repeated."""
         if pc is None:
             return render.remaining([], [], self.units)
         items = records.plan(self.s, self.d)
-        return render.criterion(pc, self.units, (pc.position, len(items)))
+        seen = after is not None and after.guidance == pc.guidance and after.unit_ref == pc.unit_ref
+        return render.criterion(pc, self.units, (pc.position, len(items)), guidance=not seen)
 
     def current_prompt(self) -> Reply:
         here = records.current(self.s, self.d)
@@ -333,7 +336,7 @@ def _decide(ctx: _Context, outcome: str, reason: Optional[str], pending: Optiona
     if here is None:
         cov = records.coverage(ctx.s, ctx.d)
         return ctx.result([done, _coverage_reply(ctx, cov), render.remaining([], records.skipped(ctx.s, ctx.d), ctx.units)])
-    return ctx.result([done, ctx.prompt(here)])
+    return ctx.result([done, ctx.prompt(here, after=pc)])
 
 
 def _met(ctx: _Context, cmd: Command) -> TurnResult:

@@ -81,6 +81,13 @@ def test_met_moves_to_the_next_criterion(session, world, d):
     assert result.replies[0].text == "1.1: met."
     assert result.replies[1].text.startswith("*1.2* (2 of 5)")
     assert decision_for(session, d, "1.1") == ("met", None)
+    assert "Guidance:" not in result.replies[1].text  # outcome 1's guidance was just shown with 1.1
+    assert "Guidance: Speech: tone, pitch, pace." in say(session, d, world, "go to 1.2").replies[0].text
+    assert say(session, d, world, "met").replies[1].text.startswith("*1.3*")
+    decided = say(session, d, world, "met")  # 1.3 -> 2.1; then 2.2 has guidance of its own
+    assert "Guidance:" not in decided.replies[1].text
+    assert "Guidance: In this criterion the learner is required to show how they adapt." in \
+        say(session, d, world, "met").replies[1].text
 
 
 def test_not_yet_met_asks_for_a_reason(session, world, d):

@@ -1,6 +1,10 @@
 """The migrations create exactly what the models describe, on both backends."""
 from __future__ import annotations
 
+import uuid
+
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -45,3 +49,40 @@ def test_default_url_is_sqlite_under_var(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@h/db")
     assert dbmod.database_url() == "postgresql+psycopg://x@h/db"
     assert dbmod.database_url("sqlite:///other.db") == "sqlite:///other.db"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_downgrade_and_upgrade_again(backend, tmp_path):
+    """The migration runs from empty, back to empty (triggers and all) and up again."""
+    from alembic import command
+    from alembic.config import Config
+
+    from bot.records.db import ALEMBIC_INI, dispose
+
+    from tests.records.conftest import PG_URL, _drop_schema, _pg_connect, _pg_reachable
+
+    if backend == "sqlite":
+        url, schema = f"sqlite:///{tmp_path / 'roundtrip.db'}", None
+    else:
+        if not _pg_reachable():
+            pytest.skip("PostgreSQL not reachable")
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        with _pg_connect() as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    try:
+        migrate(url)
+        config = Config(str(ALEMBIC_INI))
+        with engine_for(url).begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        with engine_for(url).connect() as connection:
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        migrate(url)
+        with engine_for(url).connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        dispose(url)
+        if schema:
+            _drop_schema(schema)
