@@ -16,6 +16,13 @@ HELP = ("Type the learner's answer and I'll save it against the current criterio
         "- *what's left?* / *show coverage* / *pause* / *finish* / *sign*")
 
 
+def fit(text: str) -> str:
+    """Keep a reply within one chat message, cutting at a line end."""
+    if len(text) <= MAX_REPLY_CHARS:
+        return text
+    return text[: MAX_REPLY_CHARS - 1].rsplit("\n", 1)[0].rsplit("; ", 1)[0] + " …"
+
+
 def label(pc: PlannedCriterion, units: dict[str, str]) -> str:
     """'1.2', or '206 1.2' when the discussion covers several units."""
     return f"{units[pc.unit_ref]} {pc.criterion_ref}" if len(units) > 1 else pc.criterion_ref
@@ -91,10 +98,7 @@ def plan(learner: str, unit_titles: list[str], source: str, items: list[PlannedC
         lines.append(f"- {ref_ranges(silent, units)}: the specification does not list evidence types for "
                      f"{'these' if len(silent) > 1 else 'this'}.")
     lines.append("Type the learner's answers as they give them; say *help* for commands.")
-    text = "\n".join(lines)
-    if len(text) > MAX_REPLY_CHARS:
-        text = text[: MAX_REPLY_CHARS - 1].rsplit("\n", 1)[0] + "\n…"
-    return Reply(text)
+    return Reply(fit("\n".join(lines)))
 
 
 def coverage(cov: dict[str, list[PlannedCriterion]], reasons: dict[int, str], units: dict[str, str]) -> Reply:
@@ -107,7 +111,7 @@ def coverage(cov: dict[str, list[PlannedCriterion]], reasons: dict[int, str], un
             f"{label(pc, units)} ({_shorten(reasons.get(pc.id, ''), 60)})" if reasons.get(pc.id) else label(pc, units)
             for pc in nym))
     lines.append(f"- Not covered ({len(rest)}): {ref_ranges(rest, units)}")
-    return Reply("\n".join(lines))
+    return Reply(fit("\n".join(lines)))
 
 
 def remaining(open_items: list[PlannedCriterion], skipped: list[PlannedCriterion], units: dict[str, str]) -> Reply:
@@ -119,4 +123,4 @@ def remaining(open_items: list[PlannedCriterion], skipped: list[PlannedCriterion
         lines.append(f"Still to cover ({len(open_items)}): {ref_ranges(open_items, units)}.")
     if skipped:
         lines.append(f"Skipped ({len(skipped)}): {ref_ranges(skipped, units)}. Say *go to {label(skipped[0], units)}* to return.")
-    return Reply("\n".join(lines))
+    return Reply(fit("\n".join(lines)))

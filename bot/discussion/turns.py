@@ -12,6 +12,7 @@ same client_msg_id is acted on once and answered with the same replies (the Turn
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Optional
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from bot.discussion import commands, render
 from bot.discussion.commands import Command
 from bot.records import discussion as records
 from bot.records.errors import Forbidden, RecordsError
-from bot.records.models import Discussion, PlannedCriterion, Person, Turn
+from bot.records.models import Discussion, PlannedCriterion, Person, Turn, utcnow
 from bot.records.people import PersonLike, get_person
 from bot.records.planning import catalogue, resolve_unit, source_name, unit_label
 from bot.replies import Button, Reply
@@ -32,6 +33,8 @@ YES = {"yes", "y", "yeah", "yep", "confirm", "i confirm", "confirmed", "ok", "ok
        "yes please", "go ahead", "sign it"}
 NO = {"no", "n", "nope", "cancel", "later", "not now", "not present", "learner not present", "no learner",
       "not here", "they're not here", "skip", "sign later", "no thanks"}
+
+ABANDONED = timedelta(seconds=60)  # a claimed message with no result after this was never finished
 
 
 @dataclass(slots=True)
@@ -189,6 +192,10 @@ def _claim(session: Session, d: Discussion, who: Person, client_msg_id: str) -> 
     turn = session.scalar(select(Turn).where(Turn.discussion_id == d.id, Turn.client_msg_id == client_msg_id))
     if turn is not None and turn.result is not None:
         return TurnResult.from_json(turn.result)
+    if turn is not None and utcnow() - turn.at > ABANDONED:
+        turn.at = utcnow()  # claimed by a process that died mid-turn: take it over
+        session.commit()
+        return None
     return TurnResult([Reply("I've already got that message and I'm dealing with it.")], discussion_id=d.id)
 
 

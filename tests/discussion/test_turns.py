@@ -296,3 +296,29 @@ def test_restart_mid_discussion_loses_nothing(db, session, world, d):
             assert back.discussion_id == did and back.replies[1].text.startswith("*1.3*")
     finally:
         engine.dispose()
+
+
+def test_a_turn_abandoned_by_a_dead_process_is_taken_over(session, world, d):
+    from datetime import timedelta
+
+    from bot.records.models import Turn, utcnow
+
+    session.add(Turn(discussion_id=d.id, client_msg_id="m-dead", actor_id=world.alex.id,
+                     at=utcnow() - timedelta(minutes=5)))  # claimed, never answered
+    session.commit()
+    session.add(Turn(discussion_id=d.id, client_msg_id="m-busy", actor_id=world.alex.id))  # claimed just now
+    session.commit()
+    assert texts(say(session, d, world, "An answer", "m-busy")) == ["I've already got that message and I'm dealing with it."]
+    assert answer_for(session, d, "1.1") is None
+    assert texts(say(session, d, world, "An answer", "m-dead")) == ["Saved for 1.1. Met, not yet met, or more to add?"]
+    assert answer_for(session, d, "1.1") == "An answer"
+
+
+def test_long_coverage_fits_one_message(session, world, d):
+    from bot.discussion import render
+    from bot.replies import MAX_REPLY_CHARS
+
+    items = disc.plan(session, d)
+    many = {"met": [], "not_yet_met": items * 40, "not_covered": []}
+    reply = render.coverage(many, {pc.id: "a long reason " * 10 for pc in items}, {"D/506/2119": "206"})
+    assert len(reply.text) <= MAX_REPLY_CHARS and reply.text.endswith(" …")
