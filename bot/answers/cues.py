@@ -179,24 +179,40 @@ def credit_amount(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_LEAD_IN = re.compile(r"^\s*(?:(?:so|ok|okay|and|but|hmm+)\b[,]*\s*)*(?:what\s+(?:if|about|happens\s+if|would\s+"
+                      r"(?:change|happen)\s+if)|would\s+it\s+(?:still\s+)?(?:work|add\s+up|be\s+ok(?:ay)?)\s+if|"
+                      r"if|say|suppose|imagine|could|can|should)?\s*(?:i\b)?\s*", re.I)
+_TAIL_OUT = re.compile(r"\s*(?:,|\bthen\b|\bwill i still (?:pass|finish|complete)\b|\bwould (?:that|it) "
+                       r"(?:still )?(?:work|be ok(?:ay)?|count)\b|\bwhat happens\b|\bdoes that (?:help|work)\b|"
+                       r"\bis that (?:ok(?:ay)?|allowed|fine)\b|\b(?:to|on|from|in) my plan\b|\binstead\b|"
+                       r"\bas well\b|\btoo\b|\bto me\b)+.*$|[?.!]+$", re.I)
 _INSTEAD = re.compile(r"(?P<new>.+?)\s+(?:instead of|rather than|in place of)\s+(?P<old>.+)", re.I)
-_SWAP = re.compile(r"\b(?:swap|switch|replace|change|exchange|trade)\s+(?P<old>.+?)\s+(?:for|with|to|by|into)\s+"
-                   r"(?P<new>.+)", re.I)
-_DROP = re.compile(r"\b(?:drop|remove|don'?t do|didn'?t do|skip|leave out|without)\s+(?P<old>.+)", re.I)
-_ADD = re.compile(r"\b(?:add|also do|take|do|did|include|plus)\s+(?P<new>.+)", re.I)
-_VERB = re.compile(r"^\s*(?:i\s+)?(?:(?:also|just)\s+)?(?:do|did|take|took|choose|chose|pick|picked|add|added|"
-                   r"went for|go for|used|use)\s+", re.I)
+_AND_NOT = re.compile(r"(?P<new>.+?)\s+(?:and|but)\s+not\s+(?P<old>.+)", re.I)
+_SWAP = re.compile(r"\b(?:swap(?:ped)?|switch(?:ed)?|replac(?:e|ed)|chang(?:e|ed)|exchang(?:e|ed)|trad(?:e|ed))\s+"
+                   r"(?P<old>.+?)\s+(?:for|with|to|by|into)\s+(?P<new>.+)", re.I)
+_DROP = re.compile(r"\b(?:drop(?:ped)?|remov(?:e|ed)|skip(?:ped)?|leave out|left out|took out|take out|without|lose|"
+                   r"(?:do not|don'?t|didn'?t|did not|not) (?:do|finish|complete|take|pass))\s+(?P<old>.+)", re.I)
+_ADD = re.compile(r"\b(?:add(?:ed)?|also do|take|took|do|did|include|plus|pick|picked|choose|chose|went for|"
+                  r"go for|used?)\s+(?P<new>.+)", re.I)
+_VERB = re.compile(r"^\s*(?:i\s+)?(?:(?:also|just|only)\s+)?(?:(?:do|did|take|took|choose|chose|pick|picked|add|"
+                   r"added|went for|go for|used|use|have|had)\s+)?(?:both\s+|only\s+)?", re.I)
+
+
+def _part(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = _VERB.sub("", _TAIL_OUT.sub("", text)).strip(" ,")
+    return text or None
 
 
 def what_if_parts(text: str) -> tuple[str | None, str | None]:
-    """(text naming the unit taken out, text naming the unit put in) of a what-if question."""
-    text = re.sub(r"^\s*what\s+(?:if|about)\s+(?:i\s+)?", "", text.strip(), flags=re.I)
-    if m := _INSTEAD.search(text):
-        return _VERB.sub("", m.group("old")), _VERB.sub("", m.group("new"))
-    if m := _SWAP.search(text):
-        return m.group("old"), m.group("new")
+    """(text naming the units taken out, text naming the units put in) of a what-if question."""
+    text = _LEAD_IN.sub("", text.strip(), count=1)
+    for pattern in (_INSTEAD, _AND_NOT, _SWAP):
+        if m := pattern.search(text):
+            return _part(m.group("old")), _part(m.group("new"))
     if m := _DROP.search(text):
-        return m.group("old"), None
+        return _part(m.group("old")), None
     if m := _ADD.search(text):
-        return None, m.group("new")
+        return None, _part(m.group("new"))
     return None, None

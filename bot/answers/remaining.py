@@ -18,9 +18,11 @@ from .unit_info import group_text, rule_parts, where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:
+    """'Manage diary systems (unit 39, 2 credits)': the title, the source's own unit number and the credits."""
     spec = cat.spec(ref, source_id) or cat.unit(ref).spec()
-    number = f"{spec.number} " if spec.number else ""
-    return f"{number}{spec.title} ({spec.credits})"
+    number = f"unit {spec.number}, " if spec.number and spec.source == source_id else ""
+    credit = "credit" if cat.source(source_id).qualification.rules.credit_name == "credits" else "credit point"
+    return f"{spec.title} ({number}{plural(spec.credits, credit)})"
 
 
 def _status_lines(cat, report: rules.Report) -> list[str]:
@@ -151,8 +153,15 @@ def _with_planned(cat, sid: str, done: list[str], planned: list[str], cn: str) -
 # --- what if ------------------------------------------------------------------------------
 
 
-def _one_unit(cat, text: str | None, sid: str) -> resolve.UnitRef | None:
-    return resolve.unit(cat, text, sid) if text else None
+def _units_named(cat, text: str | None, sid: str) -> list[resolve.UnitRef]:
+    """Every unit one side of a what-if names ("407 and 408"), else the one unit its words name."""
+    if not text:
+        return []
+    found = resolve.units(cat, text, sid)
+    if not found:
+        one = resolve.unit(cat, text, sid)
+        found = [one] if one is not None else [resolve.UnitRef(text)]
+    return found
 
 
 def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
@@ -160,28 +169,33 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
         return ask_to_choose(cat, "First tell me your qualification, then I can try out changes.")
     sid = ctx.source_id
     old_text, new_text = what_if_parts(text)
-    old, new = _one_unit(cat, old_text, sid), _one_unit(cat, new_text, sid)
-    if old is None and new is None:
+    olds, news = _units_named(cat, old_text, sid), _units_named(cat, new_text, sid)
+    if not olds and not news:
         return Answer([Reply("Tell me the change, e.g. \"what if I swap 206 for 207\", \"what if I drop exceed "
                              "customer expectations\" or \"what if I add buddy a colleague\".")])
-    for part in (old, new):
-        if part is not None and part.ref is None:
-            options = ", ".join(_title(cat, sid, r) for r in part.options if cat.spec(r, sid)) or "none"
-            return Answer([Reply(f"I'm not sure which unit \"{part.mention}\" is (possibly: {options}). "
-                                 f"Try its number or code.")])
-    if new is not None and new.outside:
-        return Answer([_outside_reply(cat, sid, new)])
-    if old is not None and old.outside:
-        return Answer([_outside_reply(cat, sid, old, "so leaving it out changes nothing")])
+    for part in olds + news:
+        if part.ref is None:
+            options = ", ".join(_title(cat, sid, r) for r in part.options if cat.spec(r, sid))
+            maybe = f" (possibly: {options})" if options else ""
+            return Answer([Reply(f"I'm not sure which unit \"{part.mention}\" is{maybe}. Try its number or code.")])
+    replies = [_outside_reply(cat, sid, p) for p in news if p.outside]
+    replies += [_outside_reply(cat, sid, p, "so leaving it out changes nothing") for p in olds if p.outside]
+    out_refs = [p.ref for p in olds if not p.outside]
+    in_refs = [p.ref for p in news if not p.outside]
+    if not out_refs and not in_refs:
+        return Answer(replies)
     base = list(dict.fromkeys(ctx.done + ctx.planned))
-    plan = [r for r in base if old is None or r != old.ref] + ([new.ref] if new and new.ref not in base else [])
+    plan = [r for r in base if r not in out_refs] + [r for r in in_refs if r not in base]
     before, after = rules.check(cat, sid, base), rules.check(cat, sid, plan)
     cn = after.credit_name
-    change = " and ".join(filter(None, [f"without {_title(cat, sid, old.ref)}" if old else None,
-                                        f"with {_title(cat, sid, new.ref)}" if new else None]))
+    change = " and ".join(filter(None, [
+        f"without {join_words([_title(cat, sid, r) for r in out_refs])}" if out_refs else None,
+        f"with {join_words([_title(cat, sid, r) for r in in_refs])}" if in_refs else None]))
     rows = [f"Your plan (finished and planned units) {change}:"]
-    if old is not None and old.ref not in base:
-        rows.append(f"(Note: {_title(cat, sid, old.ref)} isn't in your finished or planned units.)")
+    missing = [r for r in out_refs if r not in base]
+    if missing:
+        rows.append(f"(Note: {join_words([_title(cat, sid, r) for r in missing])} isn't in your finished or "
+                    f"planned units.)")
     rows.append(f"- Total: {before.credits} -> {after.credits} {cn} (at least {after.min_credits} needed)")
     for b, a in zip(before.groups, after.groups):
         if (b.counted, b.met) != (a.counted, a.met):
@@ -189,11 +203,13 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     if after.level and before.level and after.level.counted != before.level.counted:
         rows.append(f"- Level {after.level.level}+: {before.level.counted} -> {after.level.counted} of "
                     f"{after.level.required}")
+    if after.total_units is not None and before.units != after.units:
+        rows.append(f"- Units: {before.units} -> {after.units} of {after.total_units}")
     if after.valid:
         rows.append("That plan would meet the rules of combination.")
     else:
         rows.append(f"It would still need {join_words(needs(after))}.")
-    return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+    return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid)), *replies])
 
 
 def _outside_reply(cat, sid: str, found: resolve.UnitRef, consequence: str = "so it can't count towards it") -> Reply:

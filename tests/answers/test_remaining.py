@@ -14,7 +14,7 @@ def test_remaining_reports_each_group_and_the_total(ask):
     first = a.replies[0]
     assert first.text.startswith("*SFJ Awards Level 2 Diploma in Customer Service*: 6 of 45 credits so far")
     assert "2 units are your own claim, not yet confirmed by your assessor" in first.text
-    assert "- Group A (mandatory): 0 of 5 units done; still to do: Deliver customer service (5)" in first.text
+    assert "- Group A (mandatory): 0 of 5 units done; still to do: Deliver customer service (5 credits)" in first.text
     assert "- Group B (optional: at least 3 credits): 3 credits from 1 unit, minimum met" in first.text
     assert "- Group C (optional: at least 16 credits): 3 credits from 1 unit, *13 more needed*" in first.text
     assert "- Total: 6 of at least 45 credits (*39 to go*)" in first.text
@@ -71,7 +71,7 @@ def test_remaining_needs_a_qualification(ask):
 def test_what_if_swap(ask):
     ctx = LearnerContext("sfj-l2", claimed=["D/506/2119", "Y/506/2135"])
     reply = ask("ask_what_if", "what if I swap exceed customer expectations for 207", ctx).replies[0]
-    assert "without Exceed customer expectations (3) and with Communicate with customers in writing (3)" in reply.text
+    assert "without Exceed customer expectations (3 credits) and with Communicate with customers in writing (3 credits)" in reply.text
     assert "- Group B: 3 -> 6 credits" in reply.text and "- Group C: 3 -> 0 credits (not met)" in reply.text
     assert "16 more credits in Group C" in reply.text and "5 mandatory units of Group A" in reply.text
     assert reply.source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
@@ -135,7 +135,7 @@ def test_several_groups_and_amounts_in_one_question(ask):
 def test_what_if_instead_of(ask):
     ctx = LearnerContext("sfj-l2", claimed=["D/506/2119"])
     reply = ask("ask_what_if", "what if I do 207 instead of 206", ctx).replies[0]
-    assert "without Communicate verbally with customers (3) and with Communicate with customers in writing (3)" \
+    assert "without Communicate verbally with customers (3 credits) and with Communicate with customers in writing (3 credits)" \
         in reply.text
     assert "- Total: 3 -> 3 credits" in reply.text
 
@@ -144,3 +144,18 @@ def test_what_if_dropping_a_unit_outside_the_qualification(ask):
     reply = ask("ask_what_if", "what if I drop exceed customer expectations", LearnerContext("ncfe-l1")).replies[0]
     assert reply.text.startswith("Exceed customer expectations (Y/506/2135) is not in your NCFE Level 1 Certificate "
                                  "in Customer Service, so leaving it out changes nothing.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("what if I did both 407 and 408", "with Manage the use of technology to improve customer service (unit 27, 4 "
+                                       "credits) and Develop a social media strategy for customer service (unit 28, 5 "
+                                       "credits)"),
+    ("if I take out buddy a colleague will I still pass", "without Buddy a colleague to develop their skills "
+                                                          "(unit 42, 3 credits)"),
+    ("would it still work if I swapped unit 11 for unit 15", "without Monitor the quality of customer service "
+                                                             "interactions (unit 11, 5 credits) and with Exceed "
+                                                             "customer expectations (unit 15, 3 credits)"),
+])
+def test_what_if_phrasings(ask, question, expected):
+    ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "K/506/2172"])
+    assert expected in ask("ask_what_if", question, ctx).replies[0].text
