@@ -74,7 +74,7 @@ def extend(stack, base: dict[str, str]) -> None:
     rasa_ports = server_ports(stack, "rasa", counts["RASA_SERVERS"])
     action_ports = server_ports(stack, "actions", counts["ACTION_SERVERS"])
     front = stack.ports["rasa"]
-    env = {**base, **conf, "RASA_ENDPOINTS": str(ROOT / "endpoints.production.yml"),
+    env = {**base, **conf, "RASA_TELEMETRY_ENABLED": "false", "RASA_ENDPOINTS": str(ROOT / "endpoints.production.yml"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{front}/webhook", "RASA_URL": f"http://127.0.0.1:{front}"}
     for port in rasa_ports + action_ports:
         if port in (front, stack.ports["api"]) or not port_is_free(port):
@@ -93,6 +93,7 @@ def extend(stack, base: dict[str, str]) -> None:
         argv = list(rasa_argv)
         argv[argv.index("--port") + 1] = str(port)
         argv[argv.index("--endpoints") + 1] = env["RASA_ENDPOINTS"]
+        argv += ["--interface", "127.0.0.1"]  # reached only through the balancer
         services[f"rasa-{i}"] = Service(f"rasa-{i}", argv, port, "/", env, logs / f"rasa-{i}.log")
     balancer = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.balancer", "--port", str(front),
                 "--rasa", ",".join(f"http://127.0.0.1:{p}" for p in rasa_ports),

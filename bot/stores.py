@@ -1,7 +1,12 @@
-"""Rasa's SQL tracker store, hardened for the production profile (runs INSIDE the Rasa engine:
-stdlib, SQLAlchemy 1.4 and rasa only).
+"""Rasa's tracker and lock stores, fixed for the production profile (runs INSIDE the Rasa engine:
+stdlib, SQLAlchemy 1.4, redis and rasa only).
 
-Two changes to rasa.core.tracker_store.SQLTrackerStore:
+AtomicRedisLockStore: Rasa 3.6's RedisLockStore changes a conversation's lock by read, modify,
+write; two servers taking a ticket at the same moment overwrite each other's, and both then
+process the same conversation at once (tests/production/test_two_by_two.py caught it). Here every
+change is one optimistic Redis transaction (WATCH/MULTI), retried if the lock changed meanwhile.
+
+ResilientSQLTrackerStore, two changes to rasa.core.tracker_store.SQLTrackerStore:
 - connections are checked before use (pool_pre_ping), so after a PostgreSQL restart the pool
   reconnects instead of failing one request per stale connection;
 - a read or write that fails because the database is unreachable is retried for a short while.
@@ -14,11 +19,15 @@ the request fails, the balancer answers "please try again", and the stored state
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
 
+import redis
 import sqlalchemy as sa
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 
 logger = logging.getLogger(__name__)
@@ -71,3 +80,65 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     async def keys(self):
         parent = super().keys
         return await self._retrying("keys", parent)
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """endpoints: type bot.stores.AtomicRedisLockStore, url (host), port, db, password, key_prefix."""
+
+    POLL_SECONDS = 0.05  # Rasa polls a taken lock every second; a queued message need not wait that long
+
+    def __init__(self, endpoint_config) -> None:
+        options = dict(endpoint_config.kwargs or {})
+        super().__init__(host=endpoint_config.url or "localhost", **options)
+
+    def _atomically(self, conversation_id: str, change):
+        """Apply change(lock or None) -> (new lock or None to delete, result) as one transaction."""
+        key = self.key_prefix + conversation_id
+        while True:
+            with self.red.pipeline() as pipe:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    lock, result = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
+                    pipe.multi()
+                    if lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, lock.dumps())
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue  # someone changed the lock between our read and write: do it again
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def take(lock):
+            lock = lock or TicketLock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._atomically(conversation_id, take)
+        except redis.RedisError as error:
+            raise LockError(f"Error while acquiring lock: {type(error).__name__}") from error
+
+    def update_lock(self, conversation_id: str) -> None:
+        def expire(lock):
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._atomically(conversation_id, expire)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        self.cleanup(conversation_id, ticket_number)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        def release(lock):
+            if lock is None:
+                return None, None
+            lock.remove_ticket_for(ticket_number)
+            return (lock if lock.is_someone_waiting() else None), None
+
+        self._atomically(conversation_id, release)
+
+    async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        return await super()._acquire_lock(conversation_id, ticket, min(wait_time_in_seconds, self.POLL_SECONDS))
