@@ -35,6 +35,9 @@ PATHS = {
     "/api/people/{person_id}/tokens": {"post"},
     "/api/people/{person_id}/identities": {"post"},
     "/api/enrolments": {"post"},
+    # GDPR routes (bot/api/routers/privacy.py, from the production work): here so the list stays complete
+    "/api/people/{person_id}/personal-data": {"get"},
+    "/api/people/{person_id}/erasure": {"post"},
 }
 
 
