@@ -10,10 +10,12 @@ import re
 
 CLAIMED, PLANNED = "claimed", "planned"
 
-_PLANNED = (r"plan(?:ning|ned)?(?: to)?|going to|gonna|thinking (?:of|about)|will (?:do|take|start)|"
-            r"want to|would like to|'d like to|intend(?:ing)? to|hope to|next|about to|"
-            r"start(?:ing)?|considering|might (?:do|take)|choose|chosen|picked|have to|has to|need to|must do|"
-            r"'ve got to|got to|doing|working on|currently on|in progress|still to do")
+# "plan", "start" and "next" alone are not cues: unit titles contain them ("Plan and organise ...").
+_PLANNED = (r"planning|planned|plan (?:to|on)|my plan|going to|gonna|going for|go for|thinking (?:of|about)|"
+            r"will (?:do|take|start|be)|i'?ll|want to|would like to|'d like to|intend(?:ing)? to|hope to|"
+            r"next i|about to|starting|start (?:on|with)|to start|considering|might (?:do|take)|choos(?:e|ing)|"
+            r"chosen|picked|have to|has to|need to|must do|'ve got to|got to|doing|working (?:on|towards)|"
+            r"currently on|in progress|still to do|add|put")
 _CLAIMED = (r"finish(?:ed)?|done|did|complet(?:ed|e)|passed|achieved|got|have|'ve|submitted|"
             r"handed in|signed off|wrapped up")
 _CUE = re.compile(rf"\b(?P<planned>{_PLANNED})\b|(?P<claimed>\b(?:{_CLAIMED})\b)", re.I)
@@ -42,13 +44,31 @@ def status_segments(text: str) -> list[tuple[str | None, str]]:
     return [(merged[i][1], text[bounds[i]:bounds[i + 1]]) for i in range(len(merged))]
 
 
-_PRONOUNS = re.compile(r"\b(?:i\s*'?m|i\s+am|i\s*'?ve|i\s+have|i|we|we're|we've|also|already|just|now|"
-                       r"to do|to take|to|do|the|units?)\b", re.I)
+_PRONOUNS = re.compile(r"\b(?:i\s*'?m|i\s+am|i\s*'?ve|i\s*'?ll|i\s+will|i\s+have|i\s+think|i|we|we're|we've|also|"
+                       r"already|just|now|to do|to take|to|do|the|units?|be|as well|too|my plan is|my plan|"
+                       r"(?:on|to|in) my plan|put|add|pick|go for|opt for|my assessor(?: says| said| has| just)?|"
+                       r"marked(?: it)?(?: as)?|signed(?: it)? off|handed in|"
+                       r"(?:at|in) my (?:last|old|previous) job|at the moment|so far|recently|yesterday|today|"
+                       r"(?:last|this|next) (?:week|month|term|year)|next|soon|as well|my|is|are|was|were|it'?s|"
+                       r"one|ones|take|took|taking|get|go|think)\b", re.I)
 
 
 def strip_cues(fragment: str) -> str:
-    """A fragment without its done/planned words and pronouns, leaving the unit names for lookup."""
+    """A fragment without its done/planned words, pronouns and time words, leaving the unit names."""
     return re.sub(r"\s+", " ", _PRONOUNS.sub(" ", _CUE.sub(" ", fragment))).strip(" ,.;:!?")
+
+
+_NUMBER_WORDS = r"(?:two|three|four|five|six|2|3|4|5|6)"
+_WHOLE_GROUP = re.compile(rf"\b(?:all|every|each)\b[^.,;]*?\bgroup\s+([A-Za-z])\b|\bgroup\s+([A-Za-z])\b[^.,;]*?"
+                          rf"\b(?:all|every|completely|whole)\b", re.I)
+_ALL_MANDATORY = re.compile(rf"\b(?:all|every|each|both|{_NUMBER_WORDS})\b[^.,;]*?\b(?:mandatory|compulsory)\b|"
+                            rf"\b(?:mandatory|compulsory)\b[^.,;]*?\b(?:all|every)\b", re.I)
+
+
+def whole_groups(fragment: str) -> tuple[list[str], bool]:
+    """Groups a learner reports as a whole: ("all of group A" -> ["A"], "all the mandatory units" -> mandatory)."""
+    letters = [(m.group(1) or m.group(2)).upper() for m in _WHOLE_GROUP.finditer(fragment)]
+    return letters, bool(_ALL_MANDATORY.search(fragment))
 
 
 # ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary). A word matches at the start

@@ -58,6 +58,9 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
     query = query if query is not None else found.query
     best = found.best
     top_here = found.results[0].score if found.results else 0.0
+    covering = _covering(cat, query, source_id)
+    if covering is not None:
+        return covering
     if source_id is not None and top_here < 100.0:
         wide = lookup.find_unit(cat, query, None)
         outside = [m for m in wide.candidates if not _in(cat, source_id, m.ref)]
@@ -79,6 +82,30 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
 def mentions_unit(text: str) -> bool:
     """Does the text name a unit explicitly (a code, "unit N", a three-digit C&G number)?"""
     return "unit" in text.lower() or bool(_EXPLICIT.search(text))
+
+
+def _covering(cat, query: str, source_id: str | None) -> UnitRef | None:
+    """A unit outside the qualification whose title holds every significant word of the query, when no unit
+    inside it does: "deliver seamless customer service with a team" is the SVQ unit, not "Deliver customer
+    service", however close the fuzzy scores."""
+    q = _significant(query) & _title_vocabulary(cat)  # words no title uses are chatter ("take", "please")
+    if source_id is None or len(q) < 2:
+        return None
+    wide = lookup.find_unit(cat, query, None, limit=8)
+    inside = [m for m in wide.results if _in(cat, source_id, m.ref) and q <= _significant(cat.unit(m.ref).title)]
+    outside = [m.ref for m in wide.results if not _in(cat, source_id, m.ref)
+               and m.score >= lookup.ACCEPT and q <= _significant(cat.unit(m.ref).title)]
+    if inside or not outside:
+        return None
+    return UnitRef(query, outside[0], outside=True, options=list(dict.fromkeys(outside)))
+
+
+def _title_vocabulary(cat) -> set[str]:
+    vocab = cat.cache.get("answers.title_vocabulary")
+    if vocab is None:
+        vocab = {w for u in cat.units.values() for s in u.specs.values() for w in _significant(s.title)}
+        cat.cache["answers.title_vocabulary"] = vocab
+    return vocab
 
 
 def _significant(text: str) -> set[str]:
@@ -113,14 +140,18 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
     Within a qualification, a mention lookup drops because it names no unit of that qualification
     (a C&G "206" said by an SVQ learner) is looked up across all sources, so it can be refused by name.
     """
+    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # "206 207 and 221": numbers side by side are a list
     found = [_judge(cat, f, source_id) for f in lookup.extract_unit_refs(cat, text, source_id)]
     if source_id is not None:
         seen = {u.mention for u in found}
         for wide in lookup.extract_unit_refs(cat, text, None):
-            if wide.query not in seen and (wide.best is not None or wide.ambiguous):
-                judged = _judge(cat, wide, source_id)
-                if judged.outside:
-                    found.append(judged)
+            if wide.query in seen or not (wide.best is not None or wide.ambiguous):
+                continue
+            judged = _judge(cat, wide, source_id)
+            if judged.outside:
+                found.append(judged)
+            elif judged.options and not any(_in(cat, source_id, r) for r in judged.options):
+                found.append(UnitRef(judged.mention, None, outside=True, options=judged.options))
     return found
 
 

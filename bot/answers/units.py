@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from bot.replies import Button, Reply
 from catalogue import rules
+from catalogue.text import words
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import CLAIMED, PLANNED, status_segments, strip_cues
-from .format import bullets, payload, plural, unit_label
+from .cues import CLAIMED, PLANNED, status_segments, strip_cues, whole_groups
+from .format import bullets, join_words, payload, plural, unit_label
 from .qualification import ask_to_choose
 from .unit_info import where_else
 
@@ -30,15 +31,26 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
         found = [(status if status in (CLAIMED, PLANNED) else None,
                   resolve.UnitRef(r, r, outside=cat.spec(r, sid) is None)) for r in given]
     else:
-        found = [(status, hit) for status, fragment in status_segments(text)
-                 for hit in resolve.units(cat, strip_cues(fragment), sid)]
+        # "unit 3 and unit 5 of the SVQ": a qualification named in the message sets how numbers are read
+        named = [h.source_id for h in resolve.qualifications(cat, text) if not h.weak
+                 and cat.source(h.source_id).qualification is not None]
+        frame = named[0] if named else sid
+        found = []
+        for status, fragment in status_segments(text):
+            refs = _whole_group_refs(cat, sid, fragment)
+            found += [(status, resolve.UnitRef(fragment, r)) for r in refs]
+            if not refs:
+                for hit in resolve.units(cat, strip_cues(fragment), frame):
+                    if hit.ref and frame != sid:
+                        hit.outside = cat.spec(hit.ref, sid) is None
+                    found.append((status, hit))
     if not found:
         return Answer([Reply("I didn't catch a unit name there. Tell me the units by number, code or title, e.g. "
                              "\"I've finished 206 and exceed customer expectations\" or \"I'm planning buddy a "
                              "colleague\".")])
     clear = [(s, h.ref) for s, h in found if h.ref and not h.outside]
-    outside = [h for _, h in found if h.ref and h.outside]
-    unclear = [(s, h) for s, h in found if h.ref is None]
+    outside = [h for _, h in found if h.outside]
+    unclear = [(s, h) for s, h in found if h.ref is None and not h.outside]
     replies: list[Reply] = []
     updates: dict[str, str] = {}
     undecided = [ref for s, ref in clear if s is None]
@@ -82,6 +94,14 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
     return Answer(replies, unit_updates=updates, pending_choice=pending)
 
 
+def _whole_group_refs(cat, sid: str, fragment: str) -> list[str]:
+    """Every unit of the groups a fragment reports as a whole ("all the mandatory units", "all of group A")."""
+    letters, mandatory = whole_groups(fragment)
+    groups = cat.source(sid).qualification.rules.groups
+    chosen = [g for g in groups if g.id in letters or (mandatory and g.mandatory)]
+    return [r for g in chosen for r in g.units]
+
+
 def _noted(cat, sid: str, refs: list[str], status: str) -> Reply:
     names = bullets(unit_label(cat.spec(r, sid)) for r in refs)
     if status == CLAIMED:
@@ -93,11 +113,17 @@ def _noted(cat, sid: str, refs: list[str], status: str) -> Reply:
 
 
 def _refuse(cat, sid: str, hit: resolve.UnitRef) -> Reply:
-    refs = hit.options or [hit.ref]
-    spec = cat.unit(refs[0]).spec()
-    places = "; ".join(w for r in refs for w in where_else(cat, r))
-    return Reply(f"Not recorded: *{spec.title}* is not in your {cite.title(cat, sid)}, so it can't count towards it. "
-                 f"It is in: {places}.", source=cite.rules_source(cat, sid))
+    """Why units outside the qualification are not recorded, and where each can be found."""
+    refs = list(dict.fromkeys(hit.options or [hit.ref]))
+    titles = list({words(cat.unit(r).title): cat.unit(r).title for r in reversed(refs)}.values())[::-1]
+    where = "; ".join(w for r in refs for w in where_else(cat, r))
+    if len(titles) == 1:
+        lead = f"*{titles[0]}* is not in your {cite.title(cat, sid)}, so it can't count towards it."
+    else:
+        lead = (f"\"{hit.mention}\" could be {join_words([f'*{t}*' for t in titles], 'or')}, but none of them is in "
+                f"your {cite.title(cat, sid)}.")
+    return Reply(f"Not recorded: {lead} It is in: {where}." if len(titles) == 1 else
+                 f"Not recorded: {lead} They are in: {where}.", source=cite.rules_source(cat, sid))
 
 
 def _progress(cat, sid: str, ctx: LearnerContext, updates: dict[str, str]) -> Reply:

@@ -1,4 +1,6 @@
 """Conversation 2: reporting units finished (claimed) or planned."""
+import pytest
+
 from bot.answers import LearnerContext
 from bot.answers.format import parse_payload
 
@@ -117,3 +119,31 @@ def test_the_second_one_or_a_few_title_words_pick_from_the_offered_units(ask):
     assert ask("report_units", "I've finished exceed customer expectations", ctx).unit_updates == {
         "Y/506/2135": "claimed"}
     assert ask("report_units", "7", ctx).unit_updates == {}
+
+
+@pytest.mark.parametrize("source, message, expected", [
+    ("sfj-l2", "I have done all the mandatory units", {r: "claimed" for r in
+                                                       ["A/506/2130", "F/506/2131", "J/506/2132", "A/506/1964", "L/506/1788"]}),
+    ("sfj-l2", "ive done 206 207 and 221", {"D/506/2119": "claimed", "T/506/2126": "claimed", "J/506/2163": "claimed"}),
+    ("sfj-l2", "my plan is 302, 303 and 311", {"D/506/2170": "planned", "H/506/1912": "planned", "R/506/2151": "planned"}),
+    ("habc-l3", "I think I'll go for bespoke software", {"J/502/4397": "planned"}),
+    ("habc-l3", "I'm working towards manage personal and professional development", {"T/506/2952": "planned"}),
+    ("sfj-l2", "I finished the complaints unit yesterday", {"R/506/2151": "claimed"}),
+    ("ncfe-l1", "got unit 07 and unit 06 done today", {"A/506/2113": "claimed", "A/506/2094": "claimed"}),
+])
+def test_report_phrasings(ask, source, message, expected):
+    assert ask("report_units", message, LearnerContext(source)).unit_updates == expected
+
+
+@pytest.mark.parametrize("source, message, refused", [
+    ("sfj-l2", "I want to take deliver seamless customer service with a team",
+     "*Deliver Seamless Customer Service with a Team* is not in your SFJ Awards Level 2 Diploma"),
+    ("habc-l3", "I've done unit 3 and unit 5 of the SVQ", "*Champion Customer Service* is not in your HABC"),
+    ("habc-l3", "I've done the telephone calls one",
+     '"telephone calls" could be *Deal with incoming telephone calls from customers* or *Make telephone calls to '
+     'customers*, but none of them is in your HABC'),
+])
+def test_units_named_only_elsewhere_are_refused(ask, source, message, refused):
+    a = ask("report_units", message, LearnerContext(source))
+    assert a.unit_updates == {}
+    assert refused in a.replies[0].text
