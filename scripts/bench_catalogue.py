@@ -61,7 +61,7 @@ def main() -> None:
     per_source = {sid: min(timed(lambda s=sid: parse_source(s)) for _ in range(3)) for sid in SOURCES}
     merge = [timed(lambda: Catalogue(docs)) for _ in range(reps)]
     rows += [("build, cold (new process, with imports)", ms(min(cold)), "<= 1 s"),
-             ("build, warm (median)", ms(statistics.median(warm)), "<= 1 s"),
+             ("build, warm (median / best)", f"{ms(statistics.median(warm))} / {ms(min(warm))}", "<= 1 s"),
              ("  merge + differences only (median)", ms(statistics.median(merge)), "")]
     rows += [(f"  parse {sid}", ms(t), "") for sid, t in per_source.items()]
 
@@ -83,6 +83,8 @@ def main() -> None:
     times = [timed(lambda q=q, s=s: find_unit(cat, q, s or None)) for _ in range(reps) for q, s in queries]
     rows.append((f"find_unit p50 / p99 ({len(times)} calls)", f"{ms(pct(times, 50))} / {ms(pct(times, 99))}",
                  "p99 <= 2 ms"))
+    best = [min(timed(lambda q=q, s=s: find_unit(cat, q, s or None)) for _ in range(5)) for q, s in queries]
+    rows.append(("find_unit, slowest query (best of 5 runs each)", ms(max(best)), "<= 2 ms"))
     message = "I've finished 206, 207 and Exceed customer expectations"
     times = [timed(lambda: extract_unit_refs(cat, message)) for _ in range(reps * 10)]
     rows.append(("extract_unit_refs, 3-unit message, p50 / p99", f"{ms(pct(times, 50))} / {ms(pct(times, 99))}", ""))
