@@ -185,3 +185,11 @@ def test_random_bodies_never_500(world, target, body, role):
     assert 200 <= response.status_code < 500
     if response.status_code >= 400:
         assert isinstance(response.json()["detail"], str) and response.json()["detail"]
+
+
+def test_error_bodies_do_not_echo_what_was_typed(world):
+    secret = "MY PRIVATE ANSWER " * 2000  # too long: refused
+    for body in ({"criterion_ref": "1.2", "text": secret}, {"criterion_ref": "1.2", "text": "MY PRIVATE\x00ANSWER"},
+                 {"criterion_ref": ["MY PRIVATE ANSWER"], "text": "x"}):
+        response = world.call("assessor", "POST", ANSWERS.format(world.d_open), json=body)
+        assert response.status_code == 422 and "MY PRIVATE" not in response.text
