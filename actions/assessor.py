@@ -71,6 +71,9 @@ class ValidateDiscussionForm(FormValidationAction):
     def validate_discussion_step(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: dict[str, Any]) -> dict[str, Any]:
         discussion_id = tracker.get_slot("discussion_id")
+        if value is None:
+            # the reset on entering the loop, not a message: nothing to record
+            return {"discussion_step": None}
         if not discussion_id:
             return {"discussion_step": "done"}
         message_id = tracker.latest_message.get("message_id")
