@@ -7,6 +7,8 @@ from the NCFE Level 1 glossary (the one glossary in the sources), and named as s
 """
 from __future__ import annotations
 
+import re
+
 from bot.replies import Reply
 from catalogue.model import Criterion, Outcome, UnitSpec
 
@@ -33,6 +35,13 @@ def criteria_ranges(spec: UnitSpec) -> str:
 def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     given = entities.get("criterion", [])
     mention = resolve.parse_criterion(given[0]) if given else resolve.criterion(text)
+    verbs = asked_verbs(cat, text)
+    if verbs and (mention is None or not resolve.mentions_unit(resolve.strip_refs(text))):
+        sections = [_verb_section(cat, word, ctx) for word in verbs]
+        if mention is not None and mention.ref:
+            sections.append((f"To see criterion {mention.ref} itself, tell me its unit, e.g. \"{mention.ref} of unit "
+                             f"206\".", None))
+        return Answer(paged(sections, intent="ask_criterion", message=text, page=page))
     if mention is None:
         return Answer([Reply("Which criterion? Give its number and the unit, e.g. \"what does 2.3 of unit 206 "
                              "mean?\" (SVQ: \"PC 5 of unit 10\" or \"K&U 8 of unit 10\").")])
@@ -108,25 +117,55 @@ def _glossaries(cat) -> list:
 def _verb(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -> tuple[str, str | None] | None:
     """The criterion's command verb explained from the glossary (the NCFE Level 1 one is the only glossary)."""
     words = c.text.split()
-    docs = _glossaries(cat)
-    if not words or not docs:
+    if not words or not _glossaries(cat):
         return None
     verb = words[0].strip(".,:;").capitalize()
+    if not resolve.glossary(cat, verb) and c.kind != "ac":
+        return None  # SVQ performance criteria and knowledge statements do not start with a command verb
+    return _verb_section(cat, verb, ctx, spec.source)
+
+
+def _verb_section(cat, verb: str, ctx: LearnerContext, spec_source: str | None = None) -> tuple[str, str | None]:
     terms = resolve.glossary(cat, verb)
+    docs = _glossaries(cat)
     if not terms:
-        if c.kind != "ac":
-            return None  # SVQ performance criteria and knowledge statements do not start with a command verb
         doc = docs[0]
         return (f"The {doc.short_name} glossary of command verbs (the only glossary in my specifications) does not "
                 f"define \"{verb}\".", f"{doc.short_name} glossary, {cite.lines(g.citation for g in doc.glossary)}")
     term = terms[0]
     glossary = cite.name(cat, term.citation.source)
-    mine = ctx.source_id or spec.source
+    mine = ctx.source_id or spec_source
     borrowed = "" if mine == term.citation.source else (
         f" (from the {glossary} glossary: your specification does not define command verbs)"
         if ctx.source_id else f" (from the {glossary} glossary)")
     return (f"*{term.term}* means: \"{term.definition}\"{borrowed}",
             f"{glossary} glossary, line {term.citation.line}")
+
+
+_VERB_ASKED = [re.compile(p, re.I) for p in (
+    r"\bdoes\s+['\"‘“]?([a-z][a-z ()]{1,30}?)['\"’”]?\s+mean\b",
+    r"\bmeant?\s+by\s+['\"‘“]?([a-z][a-z ()]{1,30}?)['\"’”]?(?=\s+in\b|\s+(?:for|on)\b|[?.!]|$)",
+    r"\bbetween\s+['\"‘“]?([a-z]+)['\"’”]?\s+and\s+['\"‘“]?([a-z]+)",
+    r"\bmeaning\s+of\s+['\"‘“]?([a-z][a-z ()]{1,30}?)['\"’”]?(?=[?.!]|$)",
+)]
+_NOT_VERBS = {"it", "this", "that", "the", "criterion", "criteria", "ac", "pc", "unit", "they", "he", "she"}
+
+
+def asked_verbs(cat, text: str) -> list[str]:
+    """Command verbs the learner asks the meaning of ("what does outline mean", "difference between state and
+    list"), as typed; only single words or glossary phrases, never a criterion reference."""
+    found: list[str] = []
+    for pattern in _VERB_ASKED:
+        for m in pattern.finditer(text):
+            for word in m.groups():
+                word = (word or "").strip().lower()
+                if not word or word in _NOT_VERBS or any(ch.isdigit() for ch in word):
+                    continue
+                if " " in word and not resolve.glossary(cat, word):
+                    continue  # a phrase that is no glossary term ("the criteria") is not a verb
+                if word not in found:
+                    found.append(word)
+    return found
 
 
 def _evidence(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> list[tuple[str, str | None]]:

@@ -201,17 +201,20 @@ def credit_amount(text: str) -> int | None:
 
 _LEAD_IN = re.compile(r"^\s*(?:(?:so|ok|okay|and|but|hmm+)\b[,]*\s*)*(?:what\s+(?:if|about|happens\s+if|would\s+"
                       r"(?:change|happen)\s+if)|would\s+it\s+(?:still\s+)?(?:work|add\s+up|be\s+ok(?:ay)?)\s+if|"
-                      r"if|say|suppose|imagine|could|can|should)?\s*(?:i\b)?\s*", re.I)
+                      r"would\s+it\s+be\s+ok(?:ay)?\s+to|would|if|say|suppose|imagine|could|can|should)?\s*(?:i\b)?\s*", re.I)
 _TAIL_OUT = re.compile(r"\s*(?:,|\bthen\b|\bwill i still (?:pass|finish|complete)\b|\bwould (?:that|it) "
                        r"(?:still )?(?:work|be ok(?:ay)?|count)\b|\bwhat happens\b|\bdoes that (?:help|work)\b|"
-                       r"\bis that (?:ok(?:ay)?|allowed|fine)\b|\b(?:to|on|from|in) my plan\b|\binstead\b|"
+                       r"\bis that (?:ok(?:ay)?|allowed|fine)\b|\b(?:to|on|from|in) my plan\b|\binstead\b|\bchange anything\b|"
+                       r"\bwork\b\s*$|"
                        r"\bas well\b|\btoo\b|\bto me\b)+.*$|[?.!]+$", re.I)
 _INSTEAD = re.compile(r"(?P<new>.+?)\s+(?:instead of|rather than|in place of)\s+(?P<old>.+)", re.I)
 _AND_NOT = re.compile(r"(?P<new>.+?)\s+(?:and|but)\s+not\s+(?P<old>.+)", re.I)
-_SWAP = re.compile(r"\b(?:swap(?:ped)?|switch(?:ed)?|replac(?:e|ed)|chang(?:e|ed)|exchang(?:e|ed)|trad(?:e|ed))\s+"
-                   r"(?P<old>.+?)\s+(?:for|with|to|by|into)\s+(?P<new>.+)", re.I)
+_SWAP_VERB = r"\b(?:swap(?:ped|ping)?|switch(?:ed|ing)?|replac(?:e|ed|ing)|chang(?:e|ed|ing)|exchang(?:e|ed|ing)|trad(?:e|ed|ing))"
+_SWAP = re.compile(_SWAP_VERB + r"\s+(?!out\b)(?P<old>.+?)\s+(?:for|with)\s+(?P<new>.+)", re.I)
+_SWAP_TO = re.compile(_SWAP_VERB + r"\s+(?!out\b)(?P<old>.+?)\s+(?:to|into|by)\s+(?P<new>.+)", re.I)
 _DROP = re.compile(r"\b(?:drop(?:ped)?|remov(?:e|ed)|skip(?:ped)?|leave out|left out|took out|take out|without|lose|"
-                   r"(?:do not|don'?t|didn'?t|did not|not) (?:do|finish|complete|take|pass))\s+(?P<old>.+)", re.I)
+                   r"swap(?:ped)? out|(?:do not|don'?t|didn'?t|did not|not) (?:do|finish|complete|take|pass|bother "
+                   r"(?:with|doing)))\s+(?P<old>.+)", re.I)
 _ADD = re.compile(r"\b(?:add(?:ed)?|also do|take|took|do|did|include|plus|pick|picked|choose|chose|went for|"
                   r"go for|used?)\s+(?P<new>.+)", re.I)
 _VERB = re.compile(r"^\s*(?:i\s+)?(?:(?:also|just|only)\s+)?(?:(?:do|did|take|took|choose|chose|pick|picked|add|"
@@ -228,7 +231,7 @@ def _part(text: str | None) -> str | None:
 def what_if_parts(text: str) -> tuple[str | None, str | None]:
     """(text naming the units taken out, text naming the units put in) of a what-if question."""
     text = _LEAD_IN.sub("", text.strip(), count=1)
-    for pattern in (_INSTEAD, _AND_NOT, _SWAP):
+    for pattern in (_INSTEAD, _AND_NOT, _SWAP, _SWAP_TO):
         if m := pattern.search(text):
             return _part(m.group("old")), _part(m.group("new"))
     if m := _DROP.search(text):

@@ -15,7 +15,7 @@ from bot.replies import Reply
 from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
-from .format import parse_payload, payload
+from .format import fit, parse_payload, payload
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +65,9 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     handler, paged = _CATALOGUE[intent]
     try:
-        if paged:
-            return handler(cat, text or "", entities, ctx, page=page)
-        return handler(cat, text or "", entities, ctx)
+        answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
+        answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
+        return answer
     except Exception:  # a reply must always go back to the chat; the trace goes to the log
         log.exception("answer failed: intent=%s text=%r", intent, text)
         return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "

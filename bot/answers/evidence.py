@@ -166,7 +166,9 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     if found is None and key is None:
         return _ask_type("ask_evidence_allowed", "Which kind of evidence do you want to use?", **extra)
     if found is None:
-        return Answer([Reply(f"For which unit? For example: \"can I use {NAMES[key]} for unit 206 outcome 1?\"")])
+        ask = Reply(f"For which unit? For example: \"can I use {NAMES[key]} for unit 206 outcome 1?\"")
+        general = describe(cat, ctx.source_id, key) if ctx.source_id else []  # meanwhile, the general rule
+        return Answer([ask, *[Reply(t, source=src) for t, src in general]])
     if found.ref is None and not found.options:
         return not_found()
     if found.ref is None:

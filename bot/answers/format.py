@@ -140,3 +140,13 @@ def paged(
     elif buttons:
         shown[-1].buttons.extend(buttons)
     return shown
+
+
+def fit(replies: list[Reply]) -> list[Reply]:
+    """Replies cut to the chat limit: a long one becomes several with the same source, buttons on the last."""
+    out: list[Reply] = []
+    for reply in replies:
+        chunks = split_text(reply.text)
+        out += [Reply(chunk, source=reply.source) for chunk in chunks[:-1]]
+        out.append(Reply(chunks[-1], buttons=reply.buttons, source=reply.source))
+    return out

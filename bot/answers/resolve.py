@@ -164,7 +164,8 @@ _FILLER = {"what", "whats", "what's", "which", "how", "many", "much", "tell", "m
            "that", "a", "an", "of", "in", "for", "on", "to", "value", "urn", "number", "code", "learn", "you",
            "outcomes", "outcome", "criteria", "have", "has", "there", "any", "whole", "learning", "evidence", "with",
            "use", "using", "can", "could", "enough", "ok", "okay", "count", "counts", "will", "would", "my", "be",
-           "used", "as", "get", "got", "about", "all"}
+           "used", "as", "get", "got", "about", "all", "covered", "accept", "accepts", "called", "don't", "dont",
+           "stuck", "sure", "not", "asking", "wants", "pls", "u", "by", "done"}
 _WORD = re.compile(r"[A-Za-z0-9'’&/-]+")
 
 
@@ -172,9 +173,15 @@ def _without_filler(text: str) -> str:
     return " ".join(w for w in _WORD.findall(text) if w.lower().strip("'’") not in _FILLER)
 
 
+_CHATTER = re.compile(r"\b(?:i\s+(?:do\s*n[o']?t|dont)\s+(?:understand|get)|not\s+sure\s+(?:what|about|how)|"
+                      r"i'?m\s+stuck\s+(?:on|with)|help\s+me\s+(?:understand|with)|break\s+(?:it\s+)?down|"
+                      r"asking\s+(?:me\s+)?(?:to\s+do|for)|performance\s+criteri(?:on|a)|knowledge\s+criteri(?:on|a)|"
+                      r"this\s+criterion|what'?s\s+covered\s+in|pls|please)\b", re.I)
+
+
 def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
     """The one unit a question is about: an explicit code or number first, else the words of the question."""
-    text = strip_refs(text)
+    text = _CHATTER.sub(" ", strip_refs(text))
     explicit = [m.group(0) for m in _EXPLICIT.finditer(text)]
     for mention in explicit:
         found = _judge(cat, lookup.find_unit(cat, mention, source_id), source_id, mention)
@@ -187,9 +194,14 @@ def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
         if _without_filler(bare) and bare not in [b for b, _ in tries]:  # something left that could be a title
             tries.append((bare, _words_to_unit(cat, bare, source_id)))
     scored = [(score, found) for _, (found, score) in tries if found is not None]
+    if not scored and source_id is not None and tries:  # nothing like it in the qualification: look everywhere
+        found, score = _words_to_unit(cat, tries[-1][0], None)
+        if found is not None and (found.ref or found.options):
+            found.outside = not any(_in(cat, source_id, r) for r in ([found.ref] if found.ref else found.options))
+            scored = [(score, found)]
     if not scored:
         return None
-    return max(scored, key=lambda sf: (bool(sf[1].ref or not sf[1].weak), sf[0]))[1]
+    return max(scored, key=lambda sf: (bool(sf[1].ref), not sf[1].weak, sf[0]))[1]
 
 
 def _words_to_unit(cat, bare: str, source_id: str | None) -> tuple[UnitRef | None, float]:

@@ -97,3 +97,25 @@ def test_ambiguous_unit_keeps_the_criterion_in_the_buttons(ask):
     writing = next(b for b in buttons(a) if "T/506/2126" in b.payload)
     clicked = ask("ask_criterion", writing.payload, LearnerContext("sfj-l2"))
     assert "*AC 1.2* of Communicate with customers in writing (T/506/2126)" in text(clicked)
+
+
+def test_command_verbs_asked_directly(ask):
+    a = ask("ask_criterion", "what's the difference between explain and describe", LearnerContext("sfj-l2"))
+    assert [r.text.split(" means")[0] for r in a.replies] == ["*Explain*", "*Describe*"]
+    assert a.replies[1].source == "NCFE Level 1 Certificate in Customer Service glossary, line 1376"
+    missing = ask("ask_criterion", "what is meant by evaluate", LearnerContext("ncfe-l1")).replies[0]
+    assert 'does not define "evaluate"' in missing.text
+    assert missing.source == "NCFE Level 1 Certificate in Customer Service glossary, lines 1374-1387"
+    phrase = ask("ask_criterion", "what does it mean by 'give examples'", LearnerContext("ncfe-l1")).replies[0]
+    assert phrase.text == '*Give (examples of)* means: "Provide relevant examples to support the subject."'
+
+
+def test_verb_with_a_criterion_but_no_unit(ask):
+    a = ask("ask_criterion", "what does describe mean in 1.2", LearnerContext("sfj-l2"))
+    assert a.replies[0].text.startswith("*Describe* means:")
+    assert a.replies[1].text == 'To see criterion 1.2 itself, tell me its unit, e.g. "1.2 of unit 206".'
+
+
+def test_chatter_is_not_taken_for_a_unit(ask):
+    reply = ask("ask_criterion", "I don't understand what 2.7 means", LearnerContext("sfj-l2")).replies[0]
+    assert reply.text == 'Which unit is criterion 2.7 in? For example: "2.7 of unit 206".'

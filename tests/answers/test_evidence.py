@@ -133,3 +133,10 @@ def test_ncfe_witness_testimony_is_a_list_entry_with_unit_notes(ask):
     assert "confirmed by a line manager or experienced colleague" in notes[0].text
     assert notes[0].source == "NCFE Level 1 Certificate in Customer Service, Unit 11 Assessment guidance, lines 1120, 1122"
     assert a.replies[0].source == "NCFE Level 1 Certificate in Customer Service, Internal assessment, line 309"
+
+
+def test_allowed_without_a_unit_still_gives_the_general_rule(ask):
+    a = ask("ask_evidence_allowed", "can professional discussion be used for performance criteria",
+            LearnerContext("sfj-l2"))
+    assert a.replies[0].text.startswith("For which unit?")
+    assert "alternative evidence sources" in a.replies[1].text and a.replies[1].source.endswith("line 436")

@@ -159,3 +159,17 @@ def test_what_if_dropping_a_unit_outside_the_qualification(ask):
 def test_what_if_phrasings(ask, question, expected):
     ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "K/506/2172"])
     assert expected in ask("ask_what_if", question, ctx).replies[0].text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("would swapping unit 18 for unit 19 change anything", "without Develop customer relationships (unit 18, 3 "
+                                                           "credits) and with Support customer service improvements"),
+    ("what if I didn't bother with buddy a colleague", "without Buddy a colleague to develop their skills"),
+    ("could I swap out buddy a colleague", "without Buddy a colleague to develop their skills"),
+    ("would it be ok to swap deliver customer service to challenging customers for exceed customer expectations",
+     "without Deliver customer service to challenging customers (unit 17, 3 credits) and with Exceed customer "
+     "expectations (unit 15, 3 credits)"),
+])
+def test_more_what_if_phrasings(ask, question, expected):
+    ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "Y/506/2149", "F/506/2159"])
+    assert expected in ask("ask_what_if", question, ctx).replies[0].text
