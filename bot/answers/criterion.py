@@ -79,6 +79,8 @@ def criterion_sections(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -
         head += f"\nIt belongs to {word} {outcome.number}: {outcome.text}"
     elif c.kind == "ku":
         head += "\nIt is a knowledge and understanding statement of the unit."
+    if ctx.source_id and spec.source != ctx.source_id and cat.spec(spec.ref, ctx.source_id) is None:
+        head += f"\n(This unit is not in your {cite.title(cat, ctx.source_id)}.)"
     sections: list[tuple[str, str | None]] = [(head, f"{cite.name(cat, spec.source)}, line {c.line}")]
     verb = _verb(cat, spec, c, ctx)
     if verb:

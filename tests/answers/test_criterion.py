@@ -119,3 +119,9 @@ def test_verb_with_a_criterion_but_no_unit(ask):
 def test_chatter_is_not_taken_for_a_unit(ask):
     reply = ask("ask_criterion", "I don't understand what 2.7 means", LearnerContext("sfj-l2")).replies[0]
     assert reply.text == 'Which unit is criterion 2.7 in? For example: "2.7 of unit 206".'
+
+
+def test_criterion_of_a_unit_outside_the_qualification_says_so(ask):
+    head = ask("ask_criterion", "what does 1.1 of unit 304 mean", LearnerContext("sfj-l2")).replies[0]
+    assert "of Unit 1 Organise and deliver customer service (L/506/2150)" in head.text
+    assert head.text.endswith("(This unit is not in your SFJ Awards Level 2 Diploma in Customer Service.)")
