@@ -46,21 +46,20 @@ _SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
 def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, cat=None) -> Answer:
     """The replies to one learner message. `cat` defaults to the process-wide catalogue."""
     entities = {k: list(v) for k, v in (entities or {}).items()}
-    if cat is None and intent not in _SMALLTALK or ctx.pending:
-        from catalogue import load_catalogue
-
-        cat = cat or load_catalogue()
-    picked = pick(cat, text or "", intent, ctx.pending) if ctx.pending else None
-    if picked is not None:  # "the second one" after a choice: as if its button had been clicked
-        text = picked
+    if ctx.pending:
+        cat = _loaded(cat)
+        picked = pick(cat, text or "", intent, ctx.pending)
+        if picked is not None:  # "the second one" after a choice: as if its button had been clicked
+            text = picked
     clicked = parse_payload(text or "")
     if clicked is not None:
         intent, given = clicked
         entities.update(given)
         text = (given.get("text") or [""])[0]
     page = _page(entities)
-    if intent in _SMALLTALK:
+    if intent in _SMALLTALK:  # small talk never needs the catalogue (nor waits for it to load)
         return _SMALLTALK[intent](ctx)
+    cat = _loaded(cat)
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     handler, paged = _CATALOGUE[intent]
@@ -72,6 +71,14 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         log.exception("answer failed: intent=%s text=%r", intent, text)
         return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
                              "other words.")])
+
+
+def _loaded(cat):
+    if cat is not None:
+        return cat
+    from catalogue import load_catalogue  # imported here: small talk must not pay for building the catalogue
+
+    return load_catalogue()
 
 
 def _page(entities: dict[str, list[str]]) -> int:

@@ -106,3 +106,8 @@ def test_fallback_adds_the_classifiers_next_intents_re_asking_the_same_text(ask)
     got = [(b.title, parse_payload(b.payload)) for b in buttons(a)]
     assert got == [("Tell me about a unit", ("ask_unit_info", {"text": ["banana split"]})),
                    ("What can you do?", ("help", {"text": ["banana split"]}))]
+
+
+def test_a_clicked_payload_decides_the_intent(ask):
+    a = ask("help", '/ask_group_credits{"group": "D"}', LearnerContext("sfj-l2"))
+    assert a.replies[0].text.startswith("Group D: at most 7 credits.")
