@@ -74,7 +74,10 @@ def extend(stack, base: dict[str, str]) -> None:
     rasa_ports = server_ports(stack, "rasa", counts["RASA_SERVERS"])
     action_ports = server_ports(stack, "actions", counts["ACTION_SERVERS"])
     front = stack.ports["rasa"]
-    env = {**base, **conf, "RASA_TELEMETRY_ENABLED": "false", "RASA_ENDPOINTS": str(ROOT / "endpoints.production.yml"),
+    # Rasa's tracker pool defaults to 50 (+100 overflow) connections per server: too many for
+    # PostgreSQL's default 100 once there are several servers
+    pools = {"SQL_POOL_SIZE": base.get("SQL_POOL_SIZE") or "10", "SQL_MAX_OVERFLOW": base.get("SQL_MAX_OVERFLOW") or "10"}
+    env = {**base, **conf, **pools, "RASA_TELEMETRY_ENABLED": "false", "RASA_ENDPOINTS": str(ROOT / "endpoints.production.yml"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{front}/webhook", "RASA_URL": f"http://127.0.0.1:{front}"}
     for port in rasa_ports + action_ports:
         if port in (front, stack.ports["api"]) or not port_is_free(port):

@@ -81,7 +81,8 @@ class Load:
             else:
                 texts = [m.get("text") or "" for m in r.json()]
                 if not texts:
-                    outcome = "empty"
+                    # the stock moodbot sometimes just listens (its stories end there): not a failure
+                    outcome = "ok" if kind == "mood" else "empty"
                 elif any(a in " ".join(texts).lower() for a in APOLOGIES):
                     outcome = "apology"
                 else:
@@ -113,6 +114,7 @@ class Load:
         url = self.urls[n % len(self.urls)]
         started = False
         step = 0
+        retry = None
         while await self.pause(rng):
             if not started:
                 unit = DISCUSSION_UNITS[a.unit % len(DISCUSSION_UNITS)]
@@ -122,9 +124,11 @@ class Load:
                 started = outcome == "ok" and not any(w in " ".join(texts).lower() for w in refused)
                 continue
             if step % 2 == 0:
+                # told to try again, the assessor sends the same answer again
                 tag = f"[{a.sender}#{len(a.answered) + 1}]"
-                outcome, texts = await self.send(client, url, a.sender, "assessor",
-                                                 f"{tag} {rng.choice(ANSWERS)}", tag=tag)
+                if not retry or not retry.startswith(tag):
+                    retry = f"{tag} {rng.choice(ANSWERS)}"
+                outcome, texts = await self.send(client, url, a.sender, "assessor", retry, tag=tag)
                 if outcome == "ok":
                     a.answered.append(tag)
             else:
@@ -136,6 +140,23 @@ class Load:
                     started = False
             if outcome == "ok":
                 step += 1
+
+
+async def run_steady(load: Load, users: int, assessor_share: float, until) -> None:
+    """`users` users (a share of them assessors) until until() is true (polled twice a second)."""
+    load.stop = asyncio.Event()
+    load.started = time.monotonic()
+    rng = random.Random(2)
+    n_assessors = min(len(load.assessors), round(users * assessor_share))
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=users * 2)) as client:
+        tasks = [asyncio.create_task(load.assessor(client, load.assessors[i], i, random.Random(rng.random())))
+                 for i in range(n_assessors)]
+        tasks += [asyncio.create_task(load.learner(client, i, random.Random(rng.random())))
+                  for i in range(users - n_assessors)]
+        while not until():
+            await asyncio.sleep(0.5)
+        load.stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def run_levels(load: Load, levels: list[int], seconds: float, assessor_share: float, kind: str,

@@ -28,6 +28,9 @@ pytestmark = pytest.mark.e2e
 
 PG = "postgres@127.0.0.1:5432"
 UNIT = "D/506/2119"  # Communicate verbally with customers (SFJ L2 group B)
+ANSWERS = ["Customers judge the whole organisation by how we sound on the phone",
+           "I lower my pace and check they have understood",
+           "Face to face I keep an open posture and eye contact"]
 
 
 def reachable(port: int) -> bool:
@@ -102,12 +105,7 @@ def test_a_discussion_alternating_between_two_rasa_servers_keeps_its_state(prod)
                                                  "assessor_id": assessor["id"]})[0] == 201
     crits = load_catalogue().spec(UNIT, "sfj-l2").criteria
     servers = [prod.services["rasa-1"].url, prod.services["rasa-2"].url]
-    script = [f"Start a professional discussion with {name} on {UNIT}",
-              "Customers judge the whole organisation by how we sound on the phone",
-              "met",
-              "I lower my pace and check they have understood",
-              "met",
-              "Face to face I keep an open posture and eye contact"]
+    script = [f"Start a professional discussion with {name} on {UNIT}", ANSWERS[0], "met", ANSWERS[1], "met", ANSWERS[2]]
     replies = [texts(say(servers[i % 2], sender, text)) for i, text in enumerate(script)]
     assert crits[0].text in replies[0], replies[0]
     assert crits[1].text in replies[2], replies[2]  # server 2 recorded, server 1 moved on: shared state
@@ -148,3 +146,13 @@ def test_concurrent_messages_to_one_conversation_are_serialised(prod):
         elif e["event"] == "action" and e.get("name") == "action_listen":
             open_turn = False
     assert not open_turn
+
+
+def test_no_log_holds_an_answer_or_a_secret(prod):
+    """Run last: every server's log file, after the conversations above."""
+    logs = list((prod.var / "logs").glob("*.log"))
+    assert {p.name for p in logs} >= {"rasa-1.log", "rasa-2.log", "actions-1.log", "actions-2.log", "balancer.log", "api.log"}
+    for path in logs:
+        text = path.read_text(errors="replace")
+        for secret in (*ANSWERS, ADMIN_TOKEN):
+            assert secret not in text, f"{path.name} holds {secret!r}"
