@@ -126,14 +126,18 @@ def resume(session: Session, actor: PersonLike, learner: Optional[PersonLike] = 
     if discussion_id is not None:
         d = records.get(session, discussion_id)
     else:
-        d = records.find_active(session, who, learner, include_finished=True)
+        # an unfinished discussion first; else the latest signed one, which can still be amended
+        d = (records.find_active(session, who, learner, include_finished=True)
+             or records.find_active(session, who, learner, include_signed=True))
     if d is None:
         return TurnResult([Reply("I can't find an unfinished discussion to resume. "
                                  "Say *start a professional discussion with <name> on unit <number>*.")], finished=True)
     _check_actor(d, who)
     if d.status == "signed":
-        return TurnResult([Reply("That discussion is already signed off. You can export the record.")],
-                          finished=True, discussion_id=d.id)
+        # Stay in the discussion: the only change now possible is an amendment with a reason.
+        return TurnResult([Reply("That discussion is signed off. To change an answer say *change my answer to 1.2*: "
+                                 "you'll be asked for the new answer and a reason, and both versions stay in the "
+                                 "record. You can also export the record.")], discussion_id=d.id)
     records.resume(session, d, by=who)
     ctx = _Context(session, d, who)
     learner_p = get_person(session, d.learner_id)

@@ -208,10 +208,10 @@ def criterion_records(session: Session, discussion: DiscussionLike) -> list[Crit
 
 
 def find_active(session: Session, assessor: PersonLike, learner: Optional[PersonLike] = None,
-                include_finished: bool = False) -> Optional[Discussion]:
+                include_finished: bool = False, include_signed: bool = False) -> Optional[Discussion]:
     """The assessor's most recently touched open or paused discussion (with that learner), from any channel."""
     a = get_person(session, assessor, "assessor")
-    statuses = ["open", "paused"] + (["finished"] if include_finished else [])
+    statuses = ["open", "paused"] + (["finished"] if include_finished else []) + (["signed"] if include_signed else [])
     query = select(Discussion).where(Discussion.assessor_id == a.id, Discussion.status.in_(statuses))
     if learner is not None:
         query = query.where(Discussion.learner_id == get_person(session, learner, "learner").id)

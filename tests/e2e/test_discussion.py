@@ -81,13 +81,32 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
     assert {s["role"] for s in rec["signoffs"]} >= {"assessor"}
     assert all(c["decision"] == "met" for c in rec["criteria"])
 
-    # after sign-off, a change is an audited amendment with a reason
-    status, body = api(stack, "POST", f"/api/discussions/{d['id']}/amendments",
-                       {"criterion_ref": crits[0].ref, "unit_ref": UNIT, "field": "answer",
-                        "new": "Customers judge the organisation by how we speak", "reason": "typo in the record"})
-    assert status == 201, body
+    # after sign-off, a change in chat is an audited amendment with a reason
+    reply = texts(stack.say(sender, "resume the discussion")).lower()
+    assert "signed off" in reply
+    stack.say(sender, f"change my answer to {crits[0].ref}")
+    reply = texts(stack.say(sender, "Customers judge the whole organisation by how we speak")).lower()
+    assert "why" in reply and "amend" in reply
+    stack.say(sender, "the learner added to the answer after the session")
     rec = _record(stack, d["id"])
-    assert rec["amendments"] and rec["amendments"][0]["reason"] == "typo in the record"
+    assert rec["status"] == "signed"
+    amendment = rec["amendments"][-1]
+    assert amendment["criterion_ref"] == crits[0].ref
+    assert amendment["new"] == "Customers judge the whole organisation by how we speak"
+    assert amendment["reason"] == "the learner added to the answer after the session"
+
+    # the same through the API, with the assessor's own token (an admin may not amend)
+    status, body = api(stack, "POST", f"/api/discussions/{d['id']}/amendments",
+                       {"criterion_ref": crits[1].ref, "unit_ref": UNIT, "field": "answer",
+                        "new": "Tone of voice shows we care", "reason": "capitalisation"})
+    assert status == 403, body
+    status, token = api(stack, "POST", f"/api/people/{assessor_and_learner['assessor']['id']}/tokens")
+    assert status == 201, token
+    status, body = api(stack, "POST", f"/api/discussions/{d['id']}/amendments",
+                       {"criterion_ref": crits[1].ref, "unit_ref": UNIT, "field": "answer",
+                        "new": "Tone of voice shows we care", "reason": "capitalisation"}, token=token["token"])
+    assert status == 201, body
+    assert len(_record(stack, d["id"])["amendments"]) == 2
 
 
 def test_learner_cannot_start_a_discussion(stack, sender):
