@@ -46,7 +46,8 @@ channels: setup
 	@.venv-rasa/bin/python -m pytest tests/channels -q -p no:cacheprovider
 
 e2e: model
-	@echo "==> end-to-end tests (trained model, real servers over HTTP)"
+	@bash scripts/setup.sh --test-tools
+	@echo "==> end-to-end tests (trained model, real servers over HTTP, Chromium for the web chat)"
 	@$(PY) -m pytest tests/e2e -q
 
 bench: model

@@ -56,6 +56,19 @@ ensure_env() {
 ensure_env app requirements.lock .venv
 ensure_env engine engine-requirements.lock .venv-rasa --ignore-requires-python
 
+# `setup.sh --test-tools`: what the test suite needs beyond Python packages. The browser tests drive
+# Debian's Chromium; without root or apt-get they are skipped with a message instead.
+if [ "${1:-}" = "--test-tools" ] && ! command -v chromium >/dev/null 2>&1; then
+  STEP="installing Chromium for the browser tests (apt-get install chromium)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium for the browser tests (first run only)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "Chromium is not installed and cannot be installed here (needs root and apt-get): the browser tests will be skipped"
+  fi
+fi
+
 STEP="creating var/"
 mkdir -p "$ROOT/var/logs"
 say "setup complete"
