@@ -1,0 +1,1 @@
+from tests.records.conftest import db, db_url, session  # noqa: F401  (shared fixtures)
