@@ -9,6 +9,11 @@ from bot.answers import respond
 from bot.answers.context import LearnerContext
 from bot.records import enrolment, people
 from bot.records.db import session_factory
+from bot.replies import Reply
+
+# A learner's question is a sentence or two; anything far longer is a paste by mistake (or abuse),
+# and fuzzy matching over it would be slow. The discussion's answers have their own, larger limit.
+MAX_QUESTION_CHARS = 2000
 
 CHANNELS = ("slack", "teams", "web")
 
@@ -37,6 +42,9 @@ def learner_context(session, person, pending: list[str] | None = None) -> tuple[
 def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, list[str]],
                  pending: list[str] | None = None) -> tuple[list[dict], list[str]]:
     """Answer one learner message. Returns (Rasa messages, refs offered as choices)."""
+    if len(text) > MAX_QUESTION_CHARS:
+        return [Reply(f"That message is too long for me to read ({len(text):,} characters). Please ask in a "
+                      f"shorter message, up to {MAX_QUESTION_CHARS:,} characters.").to_rasa()], []
     with session_factory()() as session:
         person = people.get_or_create_person_for_identity(session, *channel_identity(sender_id))
         ctx, enr = learner_context(session, person, pending)

@@ -117,3 +117,8 @@ def test_assessor_discussion_turns_are_saved_as_they_happen(session):
     d = records.get(session, int(slot["discussion_id"]))
     answers = records.current_answers(session, d)
     assert [a.text for a in answers.values()] == ["the caller's name and why they ring"]
+
+
+def test_overlong_question_gets_a_clear_reply(session):
+    text, _, _ = run(ActionAnswer(), tracker("rest-6", "unit " * 10_000, "ask_unit_info"))
+    assert "too long" in text and "2,000 characters" in text
