@@ -112,20 +112,25 @@ def parse_outcomes(file: str, pieces: list[tuple[int, str]], unit: str) -> list[
     return outcomes
 
 
-def find_sections(file: str, lines: list[str], headings: list[str]) -> dict[str, tuple[int, int]]:
+def find_sections(file: str, lines: list[str], headings: list[str],
+                  prosed: list[str] | None = None) -> dict[str, tuple[int, int]]:
     """Map each heading to its (start, end) 0-based line range.
 
     A heading is its last occurrence as a whole line (the contents list repeats some);
     headings must appear in the given order, so a missing or moved one is an error.
+    `prosed` is `prose` of every line, if the caller already has it.
     """
+    if prosed is None:
+        prosed = [prose(s) for s in lines]
+    # One pass instead of one per heading: the last index of every line's text.
+    last = {text: i for i, text in enumerate(prosed)}
     found: list[int] = []
     for h in headings:
-        idx = [i for i, s in enumerate(lines) if prose(s) == h]
-        if not idx:
+        if h not in last:
             raise SourceError(file, len(lines), f"heading not found: {h!r}")
-        if found and idx[-1] <= found[-1]:  # e.g. only the contents-list entry is left in a cut copy
+        if found and last[h] <= found[-1]:  # e.g. only the contents-list entry is left in a cut copy
             raise SourceError(file, found[-1] + 1, f"heading {h!r} not found after line {found[-1] + 1}")
-        found.append(idx[-1])
+        found.append(last[h])
     ends = found[1:] + [len(lines)]
     return {h: (s, e) for h, s, e in zip(headings, found, ends)}
 
@@ -146,13 +151,15 @@ class Text:
 
     def __init__(self, source: str, file: str, lines: list[str], headings: list[str]):
         self.source, self.file, self.lines = source, file, lines
-        self.sections = find_sections(file, lines, headings)
+        # Every lookup below compares cleaned lines; clean each line once, not once per lookup.
+        self.prosed = [prose(s) for s in lines]
+        self.sections = find_sections(file, lines, headings, self.prosed)
 
     def find(self, section: str, prefix: str, after: int | None = None) -> int:
         """0-based index of the first line in `section` that starts with `prefix`."""
         start, end = self.sections[section]
         for i in range(max(start + 1, after or 0), end):
-            if prose(self.lines[i]).startswith(prefix):
+            if self.prosed[i].startswith(prefix):
                 return i
         raise SourceError(self.file, start + 1, f"{section}: no line starting {prefix!r}")
 
@@ -161,7 +168,8 @@ class Text:
 
         Several hits are allowed only if they read the same (a title repeated on a cover page)."""
         start, end = self.sections[section]
-        hits = [(m, i) for i in range(start, end) if (m := re.fullmatch(pattern, prose(self.lines[i])))]
+        regex = re.compile(pattern)
+        hits = [(m, i) for i in range(start, end) if (m := regex.fullmatch(self.prosed[i]))]
         if not hits or len({m.group(0) for m, _ in hits}) > 1:
             raise SourceError(self.file, start + 1, f"{section}: expected one line matching {pattern!r}, "
                                                     f"found {len(hits)}")
@@ -171,7 +179,7 @@ class Text:
         first = self.find(spec.section, spec.first)
         last = self.find(spec.section, spec.last, after=first) if spec.last else first
         # Lists are blank-line separated and interleaved with footnotes and lone "-" bullets.
-        texts = [prose(s) for s in self.lines[first:last + 1] if prose(s) and not is_footnote(s)]
+        texts = [p for s, p in zip(self.lines[first:last + 1], self.prosed[first:last + 1]) if p and not is_footnote(s)]
         cite = Citation(self.source, first + 1, last + 1 if last != first else None, spec.section)
         return " ".join(texts), cite
 
