@@ -20,6 +20,9 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z'\"(“])")
 _BULLET = re.compile(r"^(?:- ·|[-•·]) ")
 _FOOTNOTE_MARK = re.compile("[\u00b9\u00b2\u00b3\u2074-\u2079]")
+_SPACES = re.compile(r" {2,}")
+_CONTINUATION = re.compile(r"^ (?!-)\S")  # a wrapped line: one leading space, not a ' - ' sub-item
+_NUMBERED = re.compile(r"\d+\. ")
 
 PatternLike = Union[str, Pattern[str]]
 
@@ -28,7 +31,7 @@ def clean(text: str) -> str:
     """Remove extraction markup: HTML tags, **bold** and *italic* asterisks, footnote
     superscripts, doubled spaces."""
     text = _FOOTNOTE_MARK.sub("", _TAG.sub("", text).replace("*", ""))
-    return re.sub(r" {2,}", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def unbullet(text: str) -> str:
@@ -57,6 +60,10 @@ class SourceText:
             self.lines.pop()
         if not self.lines:
             raise SourceError(self.file, 1, "file is empty")
+        # Each `fact` scans forward from its start line, so the same lines are joined and
+        # cleaned many times over; the lines never change, so keep each result.
+        self._logical: dict[int, tuple[str, int]] = {}
+        self._fact_text: dict[int, Optional[tuple[str, int]]] = {}
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -95,11 +102,24 @@ class SourceText:
     def logical(self, n: int) -> tuple[str, int]:
         """Line n joined with its wrapped continuations (lines starting with one space
         that are not ' - ' sub-items); returns the cleaned text and the last line used."""
-        parts, end = [self[n]], n
-        while end + 1 <= len(self) and re.match(r"^ (?!-)\S", self[end + 1]):
-            end += 1
-            parts.append(self[end].strip())
-        return clean(" ".join(parts)), end
+        if n not in self._logical:
+            parts, end = [self[n]], n
+            while end + 1 <= len(self) and _CONTINUATION.match(self[end + 1]):
+                end += 1
+                parts.append(self[end].strip())
+            self._logical[n] = clean(" ".join(parts)), end
+        return self._logical[n]
+
+    def _fact_candidate(self, n: int) -> Optional[tuple[str, int]]:
+        """What `fact` searches on line n: the logical line, unbulleted, tabs as ': ', and its
+        last line; None for a wrapped continuation (searched with its first line)."""
+        if n not in self._fact_text:
+            if _CONTINUATION.match(self[n]) and n > 1 and self[n - 1].strip():
+                self._fact_text[n] = None
+            else:
+                text, end = self.logical(n)
+                self._fact_text[n] = unbullet(text).replace("\t", ": "), end
+        return self._fact_text[n]
 
     def fact(
         self,
@@ -118,10 +138,10 @@ class SourceText:
         Tab-separated table rows read as 'label: value'.
         """
         for n in range(start, len(self) + 1):
-            if re.match(r"^ (?!-)\S", self[n]) and n > 1 and self[n - 1].strip():
-                continue  # a wrapped continuation, searched with its first line
-            text, end = self.logical(n)
-            text = unbullet(text).replace("\t", ": ")
+            candidate = self._fact_candidate(n)
+            if candidate is None:
+                continue
+            text, end = candidate
             pos = text.find(anchor)
             if pos < 0:
                 continue
@@ -129,7 +149,7 @@ class SourceText:
                 text = _sentences_around(text, pos, pos + len(anchor))
             if items:
                 listed, end = self.list_after(end)
-                text = "\n".join([text] + [i if re.match(r"\d+\. ", i) else f"- {i}" for i in listed])
+                text = "\n".join([text] + [i if _NUMBERED.match(i) else f"- {i}" for i in listed])
             return Fact(topic, text, self.cite(n, end, section), list(units))
         raise self.error(len(self), f"file ends before the text {anchor!r} (searched from line {start})")
 
@@ -139,7 +159,7 @@ class SourceText:
         items, k, last = [], n + 1, n
         while k <= len(self):
             line = self[k]
-            if line.startswith("- ") or re.match(r"\d+\. ", line):
+            if line.startswith("- ") or _NUMBERED.match(line):
                 text, last = self.logical(k)
                 items.append(unbullet(text))
                 k = last + 1
