@@ -19,7 +19,8 @@ from bot.records.errors import RecordsError
 from bot.records.models import Discussion
 from bot.replies import Reply
 
-_WITH = re.compile(r"\bwith\s+(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)", re.I)
+# A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on").
+_WITH = re.compile(r"\b(?i:with)\s+(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
 _ON = re.compile(r"\b(?:on|for|covering)\s+(?P<units>.+)$", re.I)
 _OUTCOMES = re.compile(r"\b(?:outcomes?|LOs?|elements?)\s*(?P<nums>\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
@@ -34,8 +35,10 @@ class StartRequest:
 def parse_start(text: str, entities: dict[str, list[str]]) -> StartRequest:
     """"Start a professional discussion with Sam on unit 206 and 207, outcome 2" -> its parts."""
     learner = (entities.get("learner_name") or [None])[0]
-    if learner is None and (m := _WITH.search(text)):
-        learner = m.group("name")
+    if m := _WITH.search(text):
+        # the NLU entity may hold only part of the name ("Sam" of "Sam Patel"): the longer wins
+        if learner is None or (len(m.group("name")) > len(learner) and learner.lower() in m.group("name").lower()):
+            learner = m.group("name")
     outcomes = None
     if m := _OUTCOMES.search(text):
         outcomes = re.findall(r"\d+", m.group("nums"))

@@ -1,0 +1,29 @@
+"""Reading "start a professional discussion with Sam on unit 206" (bot.assessor.parse_start)."""
+from bot.assessor import parse_start
+
+
+def test_name_and_units():
+    req = parse_start("Start a professional discussion with Sam on unit 206", {})
+    assert (req.learner, req.units, req.outcomes) == ("Sam", ["206"], None)
+
+
+def test_full_name_beats_a_partial_entity():
+    req = parse_start("start a PD with Sam Patel on D/506/2119", {"learner_name": ["Sam"]})
+    assert req.learner == "Sam Patel" and req.units == ["D/506/2119"]
+
+
+def test_several_units_and_outcomes():
+    req = parse_start("new professional discussion with Priya for units 206 and 207, outcome 2", {})
+    assert req.learner == "Priya"
+    assert req.units == ["206", "207"]
+    assert req.outcomes == ["2"]
+
+
+def test_title_as_unit():
+    req = parse_start("begin a professional discussion with Jordan Lee on buddy a colleague", {})
+    assert req.learner == "Jordan Lee" and req.units == ["buddy a colleague"]
+
+
+def test_units_from_entities_when_no_on_clause():
+    req = parse_start("let's do a PD with Chris", {"unit": ["K/506/2155"]})
+    assert req.learner == "Chris" and req.units == ["K/506/2155"]
