@@ -24,6 +24,10 @@ BULLET = "• "
 
 _PAGE_NUMBER = re.compile(r"\s*\d{1,2}\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_HYPHEN_BREAK = re.compile(r"[A-Za-z]-$")
+_NOT_A_WORD = re.compile(r"(?:o|eg)(?:\s|$)")  # "o" and "eg" start a new item even in lower case
+_RUN_ON = re.compile(r"Unit |Learning outcome|Evidence|\s\d$")
+_ITEM_END = re.compile(r"[\s*.]+$")
 UNIT_HEADER = re.compile(r"Unit (\d{3}(?:/\d{3})?) (\S.*)")
 _UAN = re.compile(r"UAN: ([A-Za-z]/\d{3}/\d{4})")
 _LEVEL = re.compile(r"Level: (?:Level )?(\d)")
@@ -96,14 +100,18 @@ def read_lines(path: Path) -> tuple[list[Line], int]:
     raw = text.split("\n")
     if raw[-1].strip():  # the file ends with a newline (and a stray space)
         raise SourceError(name, len(raw), "last line has no newline: the copy is truncated")
-    raw.pop()
+    tail = raw.pop()
+    # One search over the text instead of one per line; the error names the first such line.
+    # (The popped last line is blank by the check above and is not searched, as before.)
+    if bad := _CONTROL.search(text, 0, len(text) - len(tail)):
+        raise SourceError(name, text.count("\n", 0, bad.start()) + 1,
+                          "control character (tab, form feed, NUL ...) in the text")
     lines: list[Line] = []
     gap = False
     for no, s in enumerate(raw, 1):
-        if _CONTROL.search(s):
-            raise SourceError(name, no, "control character (tab, form feed, NUL ...) in the text")
         s = s.rstrip()
-        if not s.strip() or _PAGE_NUMBER.fullmatch(s):
+        # A page number line ends with a digit; test that before the regex (most lines do not).
+        if not s.strip() or (s[-1].isdigit() and _PAGE_NUMBER.fullmatch(s)):
             gap = True
             continue
         stripped = s.lstrip(" ")
@@ -120,7 +128,7 @@ def join_wrapped(parts: list[str]) -> str:
         p = p.strip()
         if not out:
             out = p
-        elif re.search(r"[A-Za-z]-$", out):
+        elif _HYPHEN_BREAK.search(out, len(out) - 3):  # only the last characters can match
             out += p
         else:
             out += " " + p
@@ -141,7 +149,7 @@ def _continues(line: Line, prev: Para) -> bool:
         return False
     if not line.gap:
         return True
-    if line.text[0].islower() and not re.match(r"(?:o|eg)(?:\s|$)", line.text):
+    if line.text[0].islower() and not _NOT_A_WORD.match(line.text):
         return True
     return prev.text.count("(") > prev.text.count(")")
 
@@ -352,7 +360,7 @@ def _parse_criteria(cur: _Cursor, outcome: Outcome) -> None:
         raise cur.error((line or cur.lines[-1]).no, f"LO{outcome.number} has no assessment criteria")
     for criterion, parts in zip(outcome.criteria, texts):
         criterion.text = _strip_editorial(join_wrapped(parts))
-        if re.search(r"Unit |Learning outcome|Evidence|\s\d$", criterion.text):
+        if _RUN_ON.search(criterion.text):
             raise cur.error(criterion.line, f"AC {criterion.ref} runs into other text: {criterion.text[-60:]!r}")
 
 
@@ -432,7 +440,7 @@ def _parse_evidence(cur: _Cursor) -> list[tuple[int, str]]:
 
 def clean_item(text: str) -> str:
     """An evidence item without its trailing footnote stars and full stops."""
-    return re.sub(r"[\s*.]+$", "", text)
+    return _ITEM_END.sub("", text)
 
 
 def _range_in_guidance(guidance: list[Line]) -> Optional[list[Line]]:

@@ -95,6 +95,7 @@ def _check(file: str, raws: list[RawUnit], line_count: int) -> None:
 
 # --- evidence vocabulary -------------------------------------------------------------------------
 
+_SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 # Keys in the order tested: the first pattern that matches wins.
 _METHODS: tuple[tuple[str, re.Pattern], ...] = (
@@ -125,7 +126,7 @@ def canonical_evidence(item: str) -> str:
     testimony, a case study counts as a reflective account, "report on ..." is a
     report, and documents, records, plans and policies are (work) products.
     """
-    key = clean_item(re.sub(r"\s+", " ", item.translate(_QUOTES).lower())).strip()
+    key = clean_item(_SPACES.sub(" ", item.translate(_QUOTES).lower())).strip()
     for name, pattern in _METHODS:
         if pattern.search(key):
             return name
@@ -167,6 +168,9 @@ _TOPICS: tuple[tuple[str, re.Pattern], ...] = (
 )
 
 
+_OBSERVATION = re.compile(r"\bobservation\b")
+
+
 def _cite(raw: RawUnit, start: int, end: int | None, where: str | None = None) -> Citation:
     section = f"Unit {raw.spec.number}" + (f", {where}" if where else "")
     return Citation(SOURCE_ID, start, end if end and end != start else None, section)
@@ -183,7 +187,7 @@ def _facts(raws: list[RawUnit]) -> list[Fact]:
             if text and text != "N/A" and name in raw.header_lines:
                 cite = _cite(raw, *raw.header_lines[name], label)
                 facts.append(Fact("assessment_method", f"{label}: {text}", cite, ref))
-        if raw.spec.aim and re.search(r"\bobservation\b", raw.spec.aim):  # 231 and 317: the "Aim" is about evidence
+        if raw.spec.aim and _OBSERVATION.search(raw.spec.aim):  # 231 and 317: the "Aim" is about evidence
             facts.append(Fact("observation", raw.spec.aim, _cite(raw, *raw.header_lines["aim"], "Aim"), ref))
         # Notes, supporting information and portfolio guidance, paragraph by paragraph.
         sources: list[tuple[str | None, list[Para]]] = [(f"LO{n} notes", ps) for n, ps in raw.outcome_notes.items()]
