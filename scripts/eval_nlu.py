@@ -3,6 +3,7 @@
     .venv/bin/python scripts/eval_nlu.py                 # held-out set against models/current.tar.gz
     .venv/bin/python scripts/eval_nlu.py --cv            # 5-fold cross-validation on data/nlu
     .venv/bin/python scripts/eval_nlu.py --min-f1 0.95   # exit 1 if held-out intent macro-F1 is lower
+    .venv/bin/python scripts/eval_nlu.py --set tests/nlu/heldout_blind.yml   # the blind second set
 
 Held-out mode runs `rasa test nlu` on tests/nlu/heldout.yml (written independently of the training
 data) and on tests/nlu/fallback.yml (keyboard mash that must end in nlu_fallback), and checks that no
@@ -145,13 +146,13 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w/&.]+", " ", text.lower()).split())
 
 
-def overlap() -> dict:
+def overlap(heldout_file: Path) -> dict:
     from rapidfuzz import fuzz, process
 
     train = [t for f in sorted(TRAIN_DIR.glob("*.yml")) for _, t in examples(f)]
     train_norm = [_norm(t) for t in train]
     exact, near = [], []
-    for _, text in examples(HELDOUT):
+    for _, text in examples(heldout_file):
         n = _norm(text)
         if n in train_norm:
             exact.append(text)
@@ -172,10 +173,10 @@ def training_counts() -> dict[str, int]:
 
 # --- modes ---------------------------------------------------------------------------------
 
-def heldout(model: Path) -> dict:
+def heldout(model: Path, test_file: Path) -> dict:
     if not model.exists():
         sys.exit(f"no model at {model}: run `bash scripts/train.sh` first")
-    ov = overlap()
+    ov = overlap(test_file)
     print(f"training examples {ov['training_examples']}; held-out copies of training lines: "
           f"{len(ov['exact_copies'])} exact, {len(ov['near_copies'])} near (ratio >= {NEAR_DUPLICATE})")
     for t in ov["exact_copies"]:
@@ -183,12 +184,12 @@ def heldout(model: Path) -> dict:
     for n in ov["near_copies"]:
         print(f"  near copy ({n['ratio']}): {n['heldout']!r} ~ {n['training']!r}")
 
-    out = RESULTS / "nlu-heldout"
-    took = run_rasa(["--nlu", str(HELDOUT), "--model", str(model)], out)
+    out = RESULTS / ("nlu-" + test_file.stem.replace("_", "-"))
+    took = run_rasa(["--nlu", str(test_file), "--model", str(model)], out)
     f = figures(out)
     f["errors"] = misclassified(out, limit=60)
     f["seconds"] = round(took, 1)
-    print_figures("held-out set tests/nlu/heldout.yml", f)
+    print_figures(f"held-out set {test_file.relative_to(ROOT)}", f)
     if f["errors"]:
         print("misclassified:")
         for e in f["errors"]:
@@ -196,9 +197,9 @@ def heldout(model: Path) -> dict:
 
     # `rasa test nlu` undoes fallback predictions, so the runtime behaviour (nlu_fallback below the
     # FallbackClassifier thresholds) is measured by parsing with the model as the bot does.
-    runtime = parse_runtime(model, [HELDOUT, FALLBACK])
+    runtime = parse_runtime(model, [test_file, FALLBACK])
     gib = [r for r in runtime if r["file"] == str(FALLBACK)]
-    held = [r for r in runtime if r["file"] == str(HELDOUT)]
+    held = [r for r in runtime if r["file"] == str(test_file)]
     wrong = [{"text": r["text"], "predicted": r["predicted"], "confidence": r["confidence"]}
              for r in gib if r["predicted"] != "nlu_fallback"]
     f["fallback"] = {"messages": len(gib), "to_nlu_fallback": len(gib) - len(wrong),
@@ -237,14 +238,17 @@ def main() -> int:
     ap.add_argument("--cv", action="store_true", help="k-fold cross-validation on the training data instead")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
+    ap.add_argument("--set", type=Path, default=HELDOUT, dest="test_file",
+                    help="held-out file (default tests/nlu/heldout.yml; tests/nlu/heldout_blind.yml is the blind set)")
     ap.add_argument("--min-f1", type=float, default=None,
                     help="exit 1 if the intent macro-F1 is below this (held-out or CV)")
     args = ap.parse_args()
 
     summary = json.loads(SUMMARY.read_text(encoding="utf-8")) if SUMMARY.exists() else {}
     summary["training_examples_per_intent"] = training_counts()
-    key = "cv" if args.cv else "heldout"
-    summary[key] = cross_validation(args.folds) if args.cv else heldout(args.model)
+    test_file = args.test_file.resolve()
+    key = "cv" if args.cv else test_file.stem
+    summary[key] = cross_validation(args.folds) if args.cv else heldout(args.model, test_file)
     summary[key]["when"] = time.strftime("%Y-%m-%d %H:%M:%S")
     RESULTS.mkdir(exist_ok=True)
     SUMMARY.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
