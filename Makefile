@@ -7,7 +7,7 @@ RASA := .venv-rasa/bin/rasa
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup model run shell test validate unit channels e2e bench clean
+.PHONY: help setup model run shell test validate stories unit channels e2e bench clean
 
 help:
 	@echo "make run    start the assistant (action server, Rasa server, API + web chat) on SQLite"
@@ -29,13 +29,22 @@ shell: model
 	@$(PY) -m bot.stack shell
 
 # The whole suite. Each stage stops the run on failure; CI (.ci/run) calls exactly this.
-test: model validate unit channels e2e
+test: model validate stories unit channels e2e
 	@echo "==> make test: all stages passed"
 
 validate: setup
 	@echo "==> rasa data validate"
 	@$(RASA) data validate --config config.yml --domain domain --data data --fail-on-warnings 2>&1 \
 	  | grep -vE 'DeprecationWarning|warnings.warn|declare_namespace|pkg_resources' ; exit $${PIPESTATUS[0]}
+
+# Rasa test stories: every conversation's dialogue path, with the trained model (NLU included).
+stories: model
+	@echo "==> rasa test stories (tests/rasa/test_stories.yml)"
+	@mkdir -p results
+	@$(RASA) test core --stories tests/rasa/test_stories.yml --model models/current.tar.gz \
+	  --out results/stories --fail-on-prediction-errors >results/stories.log 2>&1 \
+	  || { grep -vE 'Warning|warn\(' results/stories.log | tail -40; exit 1; }
+	@grep -E 'Correct:|Accuracy:' results/stories.log | head -2 | sed 's/.*INFO *rasa.core.test *- */    /'
 
 unit: setup
 	@echo "==> unit and integration tests (application environment)"
