@@ -25,32 +25,34 @@ def _enter_loop(discussion_id: int | None) -> list:
             FollowupAction("discussion_form")]
 
 
-class ActionStartDiscussion(Action):
+class _EnterDiscussion:
+    """Start or resume a discussion; on success, hand the conversation to the discussion form.
+    (A mixin, not an Action: rasa-sdk registers every Action subclass it finds.)"""
+
+    turn = staticmethod(assessor.start)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        m = tracker.latest_message
+        result = safely(dispatcher, self.turn, tracker.sender_id, m.get("text") or "", entities_of(m))
+        if result is None:
+            return []
+        messages, discussion_id = result
+        _utter(dispatcher, messages)
+        return _enter_loop(discussion_id)
+
+
+class ActionStartDiscussion(_EnterDiscussion, Action):
+    turn = staticmethod(assessor.start)
+
     def name(self) -> str:
         return "action_start_discussion"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        m = tracker.latest_message
-        result = safely(dispatcher, assessor.start, tracker.sender_id, m.get("text") or "", entities_of(m))
-        if result is None:
-            return []
-        messages, discussion_id = result
-        _utter(dispatcher, messages)
-        return _enter_loop(discussion_id)
 
+class ActionResumeDiscussion(_EnterDiscussion, Action):
+    turn = staticmethod(assessor.resume)
 
-class ActionResumeDiscussion(Action):
     def name(self) -> str:
         return "action_resume_discussion"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        m = tracker.latest_message
-        result = safely(dispatcher, assessor.resume, tracker.sender_id, m.get("text") or "", entities_of(m))
-        if result is None:
-            return []
-        messages, discussion_id = result
-        _utter(dispatcher, messages)
-        return _enter_loop(discussion_id)
 
 
 class ActionExportRecord(Action):
