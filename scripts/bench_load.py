@@ -1,9 +1,10 @@
 """Load benchmark: simulated learners and assessors over the REST channel, against our assistant and,
 in the same run and on the same machine, against a minimal stock Rasa bot (moodbot, no custom
-actions). Loopback only; bounded in time (about levels x level-seconds per bot, plus start-up).
+actions). Both run side by side; each level runs on the minimal bot, then at once on ours, so both
+see the same machine. Loopback only; bounded in time (2 x levels x level-seconds, plus start-up).
 
-    .venv/bin/python scripts/bench_load.py --profile production --levels 10,50,100,150 \
-        --level-seconds 40 --out var/bench/load.json
+    .venv/bin/python scripts/bench_load.py --profile production --levels 25,50,100,200,300 \
+        --level-seconds 40 --think 15 --out var/bench/load.json
 
 Reports, per number of concurrent users: p50/p95/p99 reply latency, messages per second and
 errors, for both bots, our p95 as a ratio to the minimal bot's, the memory of every process, and
@@ -27,9 +28,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import loadgen  # noqa: E402
-from benchlib import (ADMIN_TOKEN, ROOT, drop_databases, http_json, log, memory, minimal_bot, pg_available,  # noqa: E402
-                      start_minimal, start_ours, summary)
+from benchlib import (ADMIN_TOKEN, ROOT, cpu, drop_databases, http_json, log, memory, minimal_bot,  # noqa: E402
+                      pg_available, postgres_redis_cpu, start_minimal, start_ours, summary)
 
+# distinct first and last names: near-identical names make "with <name>" ambiguous to the bot
+FIRST = ["Lina", "Marco", "Priya", "Tomasz", "Aisha", "Gareth", "Mei", "Kwame", "Sofia", "Dmitri", "Niamh", "Omar",
+         "Beatriz", "Hamish", "Yuki", "Ifeoma", "Lars", "Carmen", "Rhys", "Zofia", "Anil", "Bronwen", "Chidi",
+         "Delphine", "Emeka", "Freya", "Gustavo", "Hana", "Ivan", "Jolene"]
+LAST = ["Abbott", "Brennan", "Chaudhry", "Dlamini", "Eriksen", "Fairweather", "Gallagher", "Hughes", "Iqbal",
+        "Jankowski", "Kowalczyk", "Lindqvist", "Mbeki", "Nakamura", "Okafor", "Pemberton", "Quigley", "Rasmussen",
+        "Szabo", "Thornton", "Umarov", "Vasquez", "Whitfield", "Xavier", "Yilmaz", "Zhou", "Achterberg", "Bellamy",
+        "Castellano", "Drummond"]
 TAG = re.compile(r"\[bench-assessor-[^\]]+\]")
 
 
@@ -40,31 +49,27 @@ def machine() -> dict:
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
 
 
-def window_stats(load: loadgen.Load, windows: list[dict], mem_by_level: list[dict]) -> list[dict]:
-    out = []
-    for w, mem in zip(windows, mem_by_level):
-        calls = [c for c in load.calls if w["from"] <= c.sent < w["to"]]
-        ok = [c.ms for c in calls if c.outcome == "ok"]
-        errors = Counter(c.outcome for c in calls if c.outcome != "ok")
-        stats = summary(ok, sum(errors.values()), w["to"] - w["from"])
-        out.append({**w, **stats, "error_kinds": dict(errors), "memory_mb": mem,
-                    "latencies_ms": [round(x, 1) for x in ok]})
-    return out
-
-
-def run_bot(kind: str, urls: list[str], services: dict, levels: list[int], seconds: float, think: float,
-            assessor_share: float, assessors: list[loadgen.Assessor] | None = None) -> tuple[loadgen.Load, list[dict]]:
-    load = loadgen.Load(urls=urls, think=think, assessors=assessors or [])
-    mem: list[dict] = []
-
-    def on_level(w):
-        mem.append(memory(services))
-        calls = [c for c in load.calls if w["from"] <= c.sent]
-        errors = sum(c.outcome != "ok" for c in calls)
-        log(f"  {kind}: {w['users']} users, {len(calls)} messages, {errors} errors, memory {mem[-1]}")
-
-    windows = asyncio.run(loadgen.run_levels(load, levels, seconds, assessor_share, kind, on_level))
-    return load, window_stats(load, windows, mem)
+def measure(kind: str, url: str, services: dict, users: int, seconds: float, think: float, share: float,
+            assessors: list[loadgen.Assessor]) -> dict:
+    """One level: `users` fresh users (a share of them assessors) for `seconds`; their statistics,
+    and each process's memory and CPU time."""
+    load = loadgen.Load(urls=[url], think=think, assessors=assessors)
+    before = {**cpu(services), **postgres_redis_cpu()}
+    t0 = time.monotonic()
+    asyncio.run(loadgen.run_steady(load, users, share, lambda: time.monotonic() - t0 >= seconds,
+                                   "mood" if kind == "minimal" else "ours"))
+    elapsed = time.monotonic() - t0
+    after = {**cpu(services), **postgres_redis_cpu()}
+    ok = [c.ms for c in load.calls if c.outcome == "ok"]
+    errors = Counter(c.outcome for c in load.calls if c.outcome != "ok")
+    n = max(1, len(load.calls))
+    w = {"users": users, "assessors": min(len(assessors), round(users * share)), **summary(ok, sum(errors.values()), elapsed),
+         "error_kinds": dict(errors), "memory_mb": memory(services),
+         "cpu_ms_per_message": {k: round(1000 * (after[k] - before.get(k, 0)) / n, 1) for k in after},
+         "latencies_ms": [round(x, 1) for x in ok]}
+    log(f"  {kind}: {users} users, {w['messages']} messages, p50 {w['p50_ms']} p95 {w['p95_ms']} ms, "
+        f"{w['errors']} errors, memory {w['memory_mb']}")
+    return w
 
 
 def warm_up(url: str, messages: list[str]) -> None:
@@ -80,7 +85,7 @@ def create_assessors(api: str, count: int, run_id: str) -> list[loadgen.Assessor
                                                             "identities": [{"channel": "rest", "external_id": sender}]},
                               ADMIN_TOKEN)
         assert status == 201, a
-        name = f"Lina Q{run_id}{i:03d}"
+        name = f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}{'' if i < len(FIRST) else f' Q{i}'}"
         status, learner = http_json("POST", f"{api}/api/people", {"display_name": name, "role": "learner"}, ADMIN_TOKEN)
         assert status == 201, learner
         status, e = http_json("POST", f"{api}/api/enrolments", {"learner_id": learner["id"], "source_id": "sfj-l2",
@@ -115,9 +120,10 @@ def check_answers(assessors: list[loadgen.Assessor], database_url: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--profile", choices=("production", "default"), default="production")
-    p.add_argument("--levels", default="10,50,100,150", help="numbers of concurrent users, in order")
+    p.add_argument("--levels", default="25,50,100,200,300", help="numbers of concurrent users, in order")
     p.add_argument("--level-seconds", type=float, default=40)
-    p.add_argument("--think", type=float, default=6.0, help="mean think time between a user's messages (s)")
+    p.add_argument("--think", type=float, default=15.0,
+                   help="mean think time between a user's messages (s): reading the reply and typing the next one")
     p.add_argument("--assessor-share", type=float, default=0.2)
     p.add_argument("--skip-minimal", action="store_true")
     p.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "load.json")
@@ -133,37 +139,45 @@ def main(argv: list[str] | None = None) -> int:
               "levels": levels, "level_seconds": args.level_seconds, "think_seconds": args.think,
               "assessor_share": args.assessor_share}
 
+    minimal = None
     if not args.skip_minimal:
         _project, _model, trained = minimal_bot()
-        log("minimal bot: starting")
-        svc = start_minimal(var)
-        try:
-            warm_up(svc.url, loadgen.MOOD_MESSAGES)
-            _load, report["minimal"] = run_bot("minimal", [svc.url], {"rasa": svc}, levels, args.level_seconds,
-                                               args.think, 0)
-        finally:
-            svc.stop()
         if trained:
             report["minimal_training_seconds"] = round(trained, 1)
-
+        log("minimal bot: starting")
+        minimal = start_minimal(var)
     log(f"ours ({args.profile} profile): starting")
     t0 = time.monotonic()
     stack = start_ours(args.profile, var, run_id)
     report["ours_start_seconds"] = round(time.monotonic() - t0, 1)
+    report["ours"], report["minimal"] = [], []
     try:
         api, front = stack.services["api"].url, stack.services["rasa"].url
-        assessors = create_assessors(api, round(max(levels) * args.assessor_share), run_id)
+        assessors = create_assessors(api, sum(round(n * args.assessor_share) for n in levels), run_id)
         warm_up(front, loadgen.LEARNER_MESSAGES[:6])
-        services = {n: s for n, s in stack.services.items()}
-        load, report["ours"] = run_bot("ours", [front], services, levels, args.level_seconds, args.think,
-                                       args.assessor_share, assessors)
+        if minimal:
+            warm_up(minimal.url, loadgen.MOOD_MESSAGES)
+        # level by level, the minimal bot then ours straight after, so both see the same machine
+        used = 0
+        for users in levels:
+            if minimal:
+                report["minimal"].append(measure("minimal", minimal.url, {"rasa": minimal}, users, args.level_seconds,
+                                                 args.think, 0, []))
+            mine = assessors[used:used + round(users * args.assessor_share)]
+            used += len(mine)
+            report["ours"].append(measure("ours", front, dict(stack.services), users, args.level_seconds, args.think,
+                                          args.assessor_share, mine))
         time.sleep(1)
         report["answers"] = check_answers(assessors, stack.services["api"].env["DATABASE_URL"])
         log(f"answers: {report['answers']}")
     finally:
         stack.stop()
+        if minimal:
+            minimal.stop()
         if args.profile == "production":
             drop_databases(run_id)
+    if not report["minimal"]:
+        del report["minimal"]
     if "minimal" in report:
         report["ratio_p95"] = [
             {"users": o["users"], "ours_p95_ms": o["p95_ms"], "minimal_p95_ms": m["p95_ms"],

@@ -130,8 +130,8 @@ def drop_databases(run_id: str, prefix: str = "b") -> None:
 # ---------------------------------------------------------------- processes
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, in MB (from /proc)."""
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -140,10 +140,18 @@ def tree_rss_mb(pid: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo.extend(children.get(p, []))
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total = 0
+    for p in _tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -153,8 +161,44 @@ def tree_rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / ticks
+
+
 def memory(services: dict[str, Service]) -> dict[str, float]:
     return {name: tree_rss_mb(svc.proc.pid) for name, svc in services.items() if svc.proc}
+
+
+def cpu(services: dict[str, Service]) -> dict[str, float]:
+    return {name: tree_cpu_seconds(svc.proc.pid) for name, svc in services.items() if svc.proc}
+
+
+def postgres_redis_cpu() -> dict[str, float]:
+    """CPU seconds so far of the PostgreSQL and Redis servers (all their processes)."""
+    out = {"postgresql": 0.0, "redis": 0.0}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+            name = raw[raw.index("(") + 1: raw.rindex(")")]
+            fields = raw.rsplit(")", 1)[1].split()
+        except (OSError, ValueError, IndexError):
+            continue
+        kind = "postgresql" if name.startswith("postgres") else "redis" if name.startswith("redis") else None
+        if kind:
+            out[kind] += (int(fields[11]) + int(fields[12])) / ticks
+    return out
 
 
 # ---------------------------------------------------------------- HTTP and statistics

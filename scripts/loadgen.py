@@ -142,8 +142,9 @@ class Load:
                 step += 1
 
 
-async def run_steady(load: Load, users: int, assessor_share: float, until) -> None:
-    """`users` users (a share of them assessors) until until() is true (polled twice a second)."""
+async def run_steady(load: Load, users: int, assessor_share: float, until, kind: str = "ours") -> None:
+    """`users` users (a share of them assessors) until until() is true (polled twice a second).
+    kind "mood": moodbot users, for the minimal bot."""
     load.stop = asyncio.Event()
     load.started = time.monotonic()
     rng = random.Random(2)
@@ -151,7 +152,8 @@ async def run_steady(load: Load, users: int, assessor_share: float, until) -> No
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=users * 2)) as client:
         tasks = [asyncio.create_task(load.assessor(client, load.assessors[i], i, random.Random(rng.random())))
                  for i in range(n_assessors)]
-        tasks += [asyncio.create_task(load.learner(client, i, random.Random(rng.random())))
+        extra = (MOOD_MESSAGES, "mood") if kind == "mood" else ()
+        tasks += [asyncio.create_task(load.learner(client, i, random.Random(rng.random()), *extra))
                   for i in range(users - n_assessors)]
         while not until():
             await asyncio.sleep(0.5)

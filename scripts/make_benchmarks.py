@@ -3,8 +3,8 @@
     .venv/bin/python scripts/make_benchmarks.py --run     # run every benchmark, then write the page
     .venv/bin/python scripts/make_benchmarks.py           # write the page from the last results
 
---run runs, in order (each bounded in time, loopback only): the parser fuzzer, the API fuzzer,
-the bot fuzzer, the load benchmark (ours and the minimal bot), the fault benchmark, a timed
+--run runs, in order (each bounded in time, loopback only): the load benchmark (ours and the
+minimal bot), the fault benchmark, the parser fuzzer, the API fuzzer, the bot fuzzer, a timed
 training of our model and the NLU evaluation. Results are kept in var/bench/*.json (and
 results/nlu-summary.json); the page and the plots are made from those files only, so the page
 always shows the figures of one set of runs, with the command that produced each.
@@ -27,13 +27,14 @@ PLOTS = DOCS / "plots"
 PY = str(ROOT / ".venv" / "bin" / "python")
 
 RUNS = [
-    ("fuzz_parsers", [PY, "scripts/fuzz_parsers.py", "--seconds", "300", "--seed", "1", "--out", "var/bench/fuzz_parsers.json"]),
-    ("fuzz_api", [PY, "scripts/fuzz_api.py", "--max-examples", "60", "--max-time", "150", "--seed", "1",
-                  "--out", "var/bench/fuzz_api.json"]),
-    ("fuzz_bot", [PY, "scripts/fuzz_bot.py", "--messages", "10000", "--seed", "1", "--out", "var/bench/fuzz_bot.json"]),
-    ("load", [PY, "scripts/bench_load.py", "--profile", "production", "--levels", "10,50,100,150",
-              "--level-seconds", "40", "--out", "var/bench/load.json"]),
+    ("load", [PY, "scripts/bench_load.py", "--profile", "production", "--levels", "25,50,100,200,300",
+              "--level-seconds", "40", "--think", "15", "--out", "var/bench/load.json"]),
     ("faults", [PY, "scripts/bench_faults.py", "--users", "40", "--out", "var/bench/faults.json"]),
+    ("fuzz_parsers", [PY, "scripts/fuzz_parsers.py", "--seconds", "180", "--seed", "1", "--out", "var/bench/fuzz_parsers.json"]),
+    ("fuzz_api", [PY, "scripts/fuzz_api.py", "--max-examples", "60", "--max-time", "90", "--seed", "1",
+                  "--out", "var/bench/fuzz_api.json"]),
+    ("fuzz_bot", [PY, "scripts/fuzz_bot.py", "--messages", "10000", "--seed", "1", "--max-minutes", "15",
+                  "--out", "var/bench/fuzz_bot.json"]),
 ]
 
 
@@ -153,11 +154,12 @@ def load_section(load: dict | None) -> list[str]:
     m = load["machine"]
     out = [f"Command: `.venv/bin/python {load['command']}` ({load['started']}, {m['cpus']} CPUs, {m['memory_gb']} GB, "
            f"load average at start {m['load_average_at_start'][0]}).", "",
-           f"Each level adds users (they stay on) and runs {load['level_seconds']:.0f} s; every user waits a think time "
-           f"(exponential, mean {load['think_seconds']} s) between messages. Ours: the **{load['profile']} profile**, "
-           f"{int(load['assessor_share'] * 100)} % of users assessors running professional discussions, the rest "
-           "learners. Minimal bot: the stock `rasa init` moodbot (no custom actions), one `rasa run`, same machine, "
-           "same user model, run just before ours.", "",
+           f"Each level runs fresh users for {load['level_seconds']:.0f} s; every user waits a think time "
+           f"(exponential, mean {load['think_seconds']} s, 1-30 s) between messages: reading the reply and typing. "
+           f"Ours: the **{load['profile']} profile**, {int(load['assessor_share'] * 100)} % of users assessors running "
+           "professional discussions, the rest learners. Minimal bot: the stock `rasa init` moodbot (no custom "
+           "actions; Rasa's default pipeline and policies), one `rasa run` with its default in-memory stores. Both "
+           "run side by side on the same machine; each level runs on the minimal bot and then at once on ours.", "",
            "| bot | users | messages | msg/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for kind, label in (("minimal", "minimal"), ("ours", "ours")):
         for w in load.get(kind, []):
@@ -171,6 +173,13 @@ def load_section(load: dict | None) -> list[str]:
         out += [f"| {r['users']} | {fmt(r['ours_p95_ms'])} | {fmt(r['minimal_p95_ms'])} | **{r['ratio']}** |"
                 for r in load["ratio_p95"]]
         out.append("")
+    out += ["CPU time per message, in milliseconds, by process (PostgreSQL and Redis: the whole servers, which "
+            "other work on the machine may share):", "", "| users | " + " | ".join(load["ours"][0]["cpu_ms_per_message"]) +
+            " | minimal bot |", "|---:|" + "---:|" * (len(load["ours"][0]["cpu_ms_per_message"]) + 1)]
+    for i, w in enumerate(load["ours"]):
+        m = load.get("minimal", [{}] * len(load["ours"]))[i].get("cpu_ms_per_message", {}).get("rasa")
+        out.append(f"| {w['users']} | " + " | ".join(str(v) for v in w["cpu_ms_per_message"].values()) + f" | {m} |")
+    out.append("")
     last = load["ours"][-1]
     out += ["Memory (resident, MB, each process with its children, at the end of the busiest level):", "",
             "| process | MB |", "|---|---:|"]
