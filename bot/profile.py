@@ -106,6 +106,29 @@ def extend(stack, base: dict[str, str]) -> None:
     stack.services = services
 
 
+_deaths: dict[str, list[float]] = {}
+REVIVE_LIMIT = (5, 300.0)  # at most 5 restarts of one service in 5 minutes, then give up
+
+
+def revive(stack, svc) -> bool:
+    """In the production profile, start a service that died again (its peers and the balancer
+    carry on meanwhile), as a process supervisor would; False in the default profile or when it
+    keeps dying, so the launcher stops as before."""
+    import time
+
+    if not is_production({**os.environ, **stack.env}):
+        return False
+    now = time.monotonic()
+    recent = [t for t in _deaths.get(svc.name, []) if now - t < REVIVE_LIMIT[1]] + [now]
+    _deaths[svc.name] = recent
+    if len(recent) > REVIVE_LIMIT[0]:
+        return False
+    print(f"run: the {svc.name} server stopped unexpectedly; starting it again (log: {svc.log})",
+          file=sys.stderr, flush=True)
+    svc.start()
+    return True
+
+
 def ensure_databases(env: dict[str, str]) -> None:
     """Create the records and tracker databases if missing (in the application environment)."""
     from bot.stack import ROOT, StackError

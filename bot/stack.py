@@ -252,11 +252,13 @@ The assistant is running.
   Chat in your browser:  {api}/chat
   HTTP API and docs:     {api}/docs
   Rasa REST channel:     {rasa}/webhooks/rest/webhook
-  Action server:         {stack.services['actions'].url}
+  Action server:         {", ".join(s.url for n, s in stack.services.items() if n.startswith("actions"))}
 Press Ctrl-C to stop all three.""", flush=True)
+    from bot import profile
+
     while not stopping:
         for svc in stack.services.values():
-            if not svc.alive():
+            if not svc.alive() and not profile.revive(stack, svc):
                 print(f"\nrun: the {svc.name} server stopped unexpectedly. Last lines of {svc.log}:\n"
                       f"{svc.log_tail()}", file=sys.stderr)
                 stopping = True
