@@ -82,15 +82,18 @@ def _pg(command: str) -> float:
     return round(time.monotonic() - t0, 1)
 
 
-def analyse(load: loadgen.Load, marks: list[dict], end: float) -> list[dict]:
+def analyse(calls: list[list], marks: list[dict], end: float) -> list[dict]:
+    """A request belongs to the fault in force when it ended (one in flight when a fault struck
+    is that fault's). calls: [sent, ms, outcome]."""
     out = []
     for i, m in enumerate(marks):
         until = marks[i + 1]["at"] if i + 1 < len(marks) else end
-        calls = [c for c in load.calls if m["at"] <= c.sent < until]
-        failed = [c for c in calls if c.outcome != "ok"]
-        kinds = Counter(c.outcome for c in failed)
-        last = max((c.sent + c.ms / 1000 for c in failed), default=None)
-        out.append({**m, "requests": len(calls), "failed": len(failed), "failed_by_kind": dict(kinds),
+        mine = [(sent + ms / 1000, outcome) for sent, ms, outcome in calls if m["at"] <= sent + ms / 1000 < until]
+        failed = [(ended, outcome) for ended, outcome in mine if outcome != "ok"]
+        kinds = Counter(outcome for _ended, outcome in failed)
+        last = max((ended for ended, _outcome in failed), default=None)
+        calls_in = mine
+        out.append({**m, "requests": len(calls_in), "failed": len(failed), "failed_by_kind": dict(kinds),
                     "clear_try_again": sum(kinds[k] for k in CLEAR),
                     "unclear": sum(v for k, v in kinds.items() if k not in CLEAR),
                     "users_served_again_after_s": round(last - m["at"], 1) if last else 0.0})
@@ -140,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stack.stop()
         drop_databases(run_id)
-    before = [c for c in load.calls if c.sent < (marks[0]["at"] if marks else end)]
+    before = [c for c in load.calls if c.sent + c.ms / 1000 < (marks[0]["at"] if marks else end)]
+    calls = [[round(c.sent, 3), round(c.ms, 1), c.outcome] for c in load.calls]
     report = {"command": " ".join(["scripts/bench_faults.py", *(argv if argv is not None else sys.argv[1:])]),
               "users": args.users, "think_seconds": args.think, "total_requests": len(load.calls),
               "failed_before_any_fault": sum(c.outcome != "ok" for c in before),
-              "faults": analyse(load, marks, end), "answers": answers, "timeline": timeline(load, end)}
+              "faults": analyse(calls, marks, end), "answers": answers, "timeline": timeline(load, end),
+              "unconfirmed_answers": sum(a.unconfirmed for a in assessors), "calls": calls}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     for f in report["faults"]:

@@ -116,7 +116,13 @@ def start_ours(profile: str, var: Path, run_id: str, say=log) -> Stack:
     else:
         env.update({"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")})
     stack = Stack(ports={n: free_port() for n in names}, env=env, model=ROOT / "models" / "current.tar.gz", var=var)
-    stack.start(say=say, timeout=900)
+    try:
+        stack.start(say=say, timeout=900)
+    except BaseException:  # Ctrl-C or a failed start: leave no server behind
+        stack.stop()
+        if profile == "production":
+            drop_databases(run_id)
+        raise
     stack.run_id = run_id
     return stack
 

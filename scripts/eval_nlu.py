@@ -198,6 +198,7 @@ def heldout(model: Path, test_file: Path) -> dict:
     # `rasa test nlu` undoes fallback predictions, so the runtime behaviour (nlu_fallback below the
     # FallbackClassifier thresholds) is measured by parsing with the model as the bot does.
     runtime = parse_runtime(model, [test_file, FALLBACK])
+    (out / "runtime.jsonl").write_text("".join(json.dumps(r) + "\n" for r in runtime), encoding="utf-8")
     gib = [r for r in runtime if r["file"] == str(FALLBACK)]
     held = [r for r in runtime if r["file"] == str(test_file)]
     wrong = [{"text": r["text"], "predicted": r["predicted"], "confidence": r["confidence"]}

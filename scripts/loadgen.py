@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ MOOD_MESSAGES = ["hi", "hello", "I am sad", "I feel great", "yes", "no", "are yo
                  "not good", "perfect", "very sad"]
 DISCUSSION_UNITS = ["J/506/2132", "M/502/8606", "L/503/0394"]
 APOLOGIES = ("something went wrong", "please try again")
+CONFIRMED = re.compile(r"\b(saved|added to the answer|replaced the answer) for\b")
 ANSWERS = ["Good service means the customer leaves feeling listened to and helped",
            "I check what they need, repeat it back, and agree what happens next",
            "Our complaints procedure has three stages and I explain each to the customer",
@@ -56,6 +58,7 @@ class Assessor:
     learner: str
     unit: int = 0
     answered: list[str] = field(default_factory=list)  # tags of answers the bot confirmed
+    unconfirmed: int = 0  # answers the bot said it did not save
 
 
 @dataclass
@@ -129,8 +132,14 @@ class Load:
                 if not retry or not retry.startswith(tag):
                     retry = f"{tag} {rng.choice(ANSWERS)}"
                 outcome, texts = await self.send(client, url, a.sender, "assessor", retry, tag=tag)
-                if outcome == "ok":
-                    a.answered.append(tag)
+                said = " ".join(texts).lower()
+                if outcome == "ok" and CONFIRMED.search(said):
+                    a.answered.append(tag)  # the bot confirmed it: it must be in the database
+                elif outcome == "ok":
+                    a.unconfirmed += 1  # e.g. "every criterion already has a decision, so I haven't saved that"
+                    a.unit += 1
+                    started = False
+                    continue
             else:
                 outcome, texts = await self.send(client, url, a.sender, "assessor", "met")
                 joined = " ".join(texts).lower()

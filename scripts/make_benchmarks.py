@@ -172,6 +172,12 @@ def load_section(load: dict | None) -> list[str]:
                 "| users | ours p95 ms | minimal p95 ms | ratio |", "|---:|---:|---:|---:|"]
         out += [f"| {r['users']} | {fmt(r['ours_p95_ms'])} | {fmt(r['minimal_p95_ms'])} | **{r['ratio']}** |"
                 for r in load["ratio_p95"]]
+        at100 = next((r for r in load["ratio_p95"] if r["users"] == 100), None)
+        errors = sum(w["errors"] for w in load["ours"])
+        if at100:
+            met = at100["ratio"] is not None and at100["ratio"] <= 1.5 and errors == 0
+            out += ["", f"**Target at 100 users: {'met' if met else 'not met'}** (ratio {at100['ratio']}, "
+                    f"{errors} errors from our assistant over all levels)."]
         out.append("")
     out += ["CPU time per message, in milliseconds, by process (PostgreSQL and Redis: the whole servers, which "
             "other work on the machine may share):", "", "| users | " + " | ".join(load["ours"][0]["cpu_ms_per_message"]) +
@@ -207,7 +213,11 @@ def faults_section(f: dict | None) -> list[str]:
         out.append(f"| {x['fault']} | {x['requests']} | {x['failed']} | {x['clear_try_again']} | {x['unclear']} | "
                    f"{x['service_back_after_s']} s | {x['users_served_again_after_s']} s |")
     a = f.get("answers", {})
-    out += ["", f"Answers confirmed during the run: **{a.get('confirmed_by_the_bot')}**, in the database: "
+    out += ["", "A request counts against the fault in force when it ended (one in flight when a fault struck is "
+            "that fault's). \"Service back\" is from the kill to the restarted process answering its health check "
+            "(a supervisor would restart it; the benchmark waits 2 s first); \"users served again\" is from the fault "
+            "to the end of the last failed request."]
+    out += ["", f"Answers the bot confirmed (\"Saved for 1.2\") during the run: **{a.get('confirmed_by_the_bot')}**, in the database: "
             f"**{a.get('in_database')}**, missing {a.get('missing_count')}, duplicated {a.get('duplicated_count')}.",
             "", "![Requests during the faults](plots/faults_timeline.png)", ""]
     return out
