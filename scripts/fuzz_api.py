@@ -67,18 +67,30 @@ def run_role(api: str, role: str, token: str | None, args, report_dir: Path) -> 
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"},
                           timeout=args.max_time + 300)
     out = done.stdout + done.stderr
-    summary = [line for line in out.splitlines() if re.search(r"\b(passed|failed|errors?|skipped)\b", line)][-6:]
+    summary = [line.strip() for line in out.splitlines() if re.match(r"\s*(❌|✅|⚠️)?\s*ST\d+|.*\b\d+ (passed|failed)\b", line)][-8:]
     cases = re.search(r"(\d+)\s+(?:test cases|generated)", out)
     return {"role": role, "exit_code": done.returncode, "seconds": round(time.monotonic() - started, 1),
             "test_cases": int(cases.group(1)) if cases else None, "summary": summary,
-            "failures": _failures(out)}
+            "failures": junit_failures(report_dir / f"{role}.xml")}
 
 
-def _failures(out: str) -> list[str]:
-    """The failure headings schemathesis prints (check name and operation), at most 30."""
-    found = [line.strip() for line in out.splitlines() if line.strip().startswith(("- ", "_"))
-             and any(w in line for w in ("Server error", "Undocumented", "schema", "Content-Type", "header", "POST", "GET"))]
-    return found[:30]
+def junit_failures(path: Path) -> list[dict]:
+    """Per failing operation: the checks that failed and what was seen (from schemathesis' JUnit report)."""
+    import html
+    import xml.etree.ElementTree as ET
+
+    if not path.exists():
+        return []
+    out = []
+    for case in ET.parse(path).getroot().iter("testcase"):
+        for failure in list(case.iter("failure")) + list(case.iter("error")):
+            text = html.unescape(failure.text or "")
+            checks = sorted(set(re.findall(r"- (ST\d+ [^\n]+)", text)))
+            seen = re.findall(r"Received: (\d+)\s+Documented: ([\d, ]+)", text)
+            out.append({"operation": case.get("name"), "checks": checks[:4],
+                        "received_vs_documented": [f"{r} not in [{d}]" for r, d in seen[:2]],
+                        "reproduce": (re.findall(r"curl [^\n]*", text) or [""])[0][:300]})
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -238,8 +238,21 @@ def fuzz_section(parsers, api, botf) -> list[str]:
     if api:
         out += [f"Command: `.venv/bin/python {api['command']}`; checks: {', '.join(api['checks'])}.", "",
                 "| role | exit | summary |", "|---|---:|---|"]
-        out += [f"| {r['role']} | {r['exit_code']} | {' / '.join(s.strip() for s in r['summary'][-2:])} |" for r in api["roles"]]
-        out.append(f"\nServer errors (500) in the API log: {api['server_500_lines_in_log']}.")
+        out += [f"| {r['role']} | {r['exit_code']} | {len(r['failures'])} failing operations |" for r in api["roles"]]
+        out.append(f"\nServer errors (500) in the API log: {api['server_500_lines_in_log']}. Findings, by operation "
+                   "(ST101 server error, ST103 undocumented status code, ST108 response not as the schema says):\n")
+        found: dict[tuple, set] = {}
+        for r in api["roles"]:
+            for f in r["failures"]:
+                for check in f["checks"] or ["(no check named)"]:
+                    key = (f["operation"], check.split(" ")[0], "; ".join(f["received_vs_documented"]))
+                    found.setdefault(key, set()).add(r["role"])
+        out += ["| operation | check | status received vs documented | roles |", "|---|---|---|---|"]
+        out += [f"| `{op}` | {check} | {seen} | {', '.join(sorted(roles))} |" for (op, check, seen), roles in sorted(found.items())]
+        repro = next((f["reproduce"] for r in api["roles"] for f in r["failures"]
+                      if any(c.startswith("ST101") for c in f["checks"])), None)
+        if repro:
+            out.append(f"\nServer error reproduced by: `{repro}`")
     else:
         out.append("Not run yet: `scripts/fuzz_api.py`.")
     out += ["", "### The specification parsers (mutated sources)", ""]
