@@ -65,6 +65,7 @@ def measure(kind: str, url: str, services: dict, users: int, seconds: float, thi
     n = max(1, len(load.calls))
     w = {"users": users, "assessors": min(len(assessors), round(users * share)), **summary(ok, sum(errors.values()), elapsed),
          "error_kinds": dict(errors), "memory_mb": memory(services),
+         "machine_load_average": round(os.getloadavg()[0], 2),  # other work on the machine shows here
          "cpu_ms_per_message": {k: round(1000 * (after[k] - before.get(k, 0)) / n, 1) for k in after},
          "latencies_ms": [round(x, 1) for x in ok]}
     log(f"  {kind}: {users} users, {w['messages']} messages, p50 {w['p50_ms']} p95 {w['p95_ms']} ms, "
