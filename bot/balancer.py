@@ -15,6 +15,8 @@ several action servers (runs in the Rasa engine environment: stdlib and aiohttp 
   again. An empty reply (Rasa swallowed an error) becomes the same "please try again".
   Every such substitute reply carries the header X-Assistant-Fallback, so clients and the
   benchmarks can count them.
+- A REST message longer than BALANCER_MAX_MESSAGE_CHARS (10,000) or BALANCER_MAX_MESSAGE_WORDS
+  (1,500) is answered "too long, send it in parts" without reaching Rasa (see MAX_CHARS).
 - GET /balancer/health: 200 while at least one server of each kind is up, with each one's state.
 
 A server that refuses a connection is rested for a second before it is tried again; no state is
@@ -27,6 +29,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 import time
 
 import aiohttp
@@ -43,6 +46,13 @@ REST_ONLY_HEADERS = {"content-type", "authorization", "x-slack-signature", "x-sl
                      "x-slack-retry-num", "x-slack-retry-reason", "user-agent"}
 REST_HOP_HEADERS = {"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive"}
 REST_DOWN_SECONDS = 1.0
+# Rasa's NLU (DIET's transformer) needs memory that grows with the square of a message's length in
+# words: one 100 kB message took a Rasa server past 12 GB and the kernel killed it (scripts/fuzz_bot.py
+# found it). Longer messages are answered here and never reach Rasa. Both limits: environment.
+MAX_CHARS = int(os.environ.get("BALANCER_MAX_MESSAGE_CHARS", "10000"))
+MAX_WORDS = int(os.environ.get("BALANCER_MAX_MESSAGE_WORDS", "1500"))
+TOO_LONG = ("That message is too long for me to read in one go ({chars:,} characters; I can take up to "
+            "{limit:,} characters or {words:,} words). Please send it in parts: nothing of it was saved.")
 
 
 class Pool:
@@ -128,9 +138,13 @@ class Balancer:
         sender = None
         if rest:
             try:
-                sender = str((json.loads(raw or b"{}") or {}).get("sender") or "")
+                body = json.loads(raw or b"{}") or {}
+                sender, text = str(body.get("sender") or ""), body.get("message")
             except (ValueError, AttributeError):
-                sender = None
+                body, text = None, None
+            if isinstance(text, str) and (len(text) > MAX_CHARS or len(text.split()) > MAX_WORDS):
+                return web.json_response([{"recipient_id": sender, "text": TOO_LONG.format(
+                    chars=len(text), limit=MAX_CHARS, words=MAX_WORDS)}], headers={"X-Assistant-Refused": "too-long"})
         for url in self.rasa.order():
             try:
                 async with self.rasa_session.request(request.method, url + request.path_qs, data=raw, headers=headers,
