@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely
 from bot.conversation import learner_turn
+from bot.gibberish import is_gibberish
 
 
 class ActionAnswer(Action):
@@ -34,6 +35,8 @@ class ActionDidYouMean(Action):
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
     message = tracker.latest_message
     entities = entities_of(message)
+    if intent != "nlu_fallback" and is_gibberish(message.get("text") or ""):
+        intent = "nlu_fallback"  # mashed keys land on short intents like affirm: say we didn't understand
     if intent == "nlu_fallback":
         # the classifier's best guesses, for "did you mean ...?"
         entities["_ranking"] = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]

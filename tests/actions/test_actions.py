@@ -122,3 +122,8 @@ def test_assessor_discussion_turns_are_saved_as_they_happen(session):
 def test_overlong_question_gets_a_clear_reply(session):
     text, _, _ = run(ActionAnswer(), tracker("rest-6", "unit " * 10_000, "ask_unit_info"))
     assert "too long" in text and "2,000 characters" in text
+
+
+def test_keyboard_mashing_classified_as_affirm_is_not_understood(session):
+    text, _, _ = run(ActionAnswer(), tracker("rest-7", "kjhkjh", "affirm"))
+    assert "didn't understand" in text or "did you mean" in text.lower()

@@ -1,0 +1,14 @@
+import pytest
+
+from bot.gibberish import is_gibberish
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "qwerty uiop", "kjhkjh", ";lkj;lkj", "zzzzzz", "ghghghgh", "@@@ ###"])
+def test_keyboard_mashing(text):
+    assert is_gibberish(text)
+
+
+@pytest.mark.parametrize("text", ["yes", "yep", "thx", "no ta", "what's left", "unit 206", "2.3", "K/506/2155",
+                                  "buddie a colleage", "resolve customer complants", "hiya", "ok"])
+def test_real_messages_including_typos_and_references(text):
+    assert not is_gibberish(text)
