@@ -9,7 +9,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entities_of, safely
+from actions.common import entities_of, safely, text_of
 from bot import assessor
 
 
@@ -79,6 +79,8 @@ class ValidateDiscussionForm(FormValidationAction):
         if not discussion_id:
             return {"discussion_step": "done"}
         message_id = tracker.latest_message.get("message_id")
+        if (tracker.latest_message.get("metadata") or {}).get("full_text"):
+            value = text_of(tracker.latest_message)  # a long answer the channel kept from the NLU
         result = safely(dispatcher, assessor.step, tracker.sender_id, discussion_id, str(value or ""), message_id)
         if result is None:
             return {"discussion_step": None}  # stay in the loop: nothing was lost, try again

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entities_of, safely
+from actions.common import entities_of, safely, text_of
 from bot.conversation import learner_turn
 from bot.gibberish import is_gibberish
 
@@ -35,12 +35,13 @@ class ActionDidYouMean(Action):
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
     message = tracker.latest_message
     entities = entities_of(message)
-    if intent != "nlu_fallback" and is_gibberish(message.get("text") or ""):
+    text = text_of(message)
+    if intent != "nlu_fallback" and is_gibberish(text):
         intent = "nlu_fallback"  # mashed keys land on short intents like affirm: say we didn't understand
     if intent == "nlu_fallback":
         # the classifier's best guesses, for "did you mean ...?"
         entities["_ranking"] = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
-    result = safely(dispatcher, learner_turn, tracker.sender_id, intent, message.get("text") or "", entities,
+    result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text, entities,
                     tracker.get_slot("pending_choice") or [])
     if result is None:
         return []

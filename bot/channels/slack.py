@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.guard import guard
 from bot.channels.dedupe import SeenKeys
 from bot.channels.render import slack_blocks, slack_chosen_blocks, slack_mrkdwn
 from bot.channels.webhook import OnNewMessage, Result, WebhookChannel, header
@@ -348,6 +349,7 @@ class SlackInput(WebhookChannel):
             output = SlackOutput(self.client, incoming.channel, incoming.thread_ts, self.stash)
             metadata = {"channel": "slack", "slack": {"team": incoming.team, "user": incoming.user,
                                                       "channel": incoming.channel, "thread_ts": incoming.thread_ts}}
+            text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, incoming.sender_id, input_channel=self.name(),
                                              metadata=metadata))
         except Exception:

@@ -38,6 +38,7 @@ import aiohttp
 import jwt
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from bot.channels.guard import guard
 from bot.channels.dedupe import SeenKeys
 from bot.channels.render import adaptive_card, teams_markdown
 from bot.channels.webhook import OnNewMessage, Result, WebhookChannel, header
@@ -367,6 +368,7 @@ class TeamsInput(WebhookChannel):
                 "aad_object_id": (activity.get("from") or {}).get("aadObjectId"),
                 "conversation": conversation.get("id"), "conversation_type": conversation.get("conversationType"),
             }}
+            text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
         except Exception:
             logger.exception("Teams message from %s could not be answered", sender)

@@ -127,3 +127,10 @@ def test_overlong_question_gets_a_clear_reply(session):
 def test_keyboard_mashing_classified_as_affirm_is_not_understood(session):
     text, _, _ = run(ActionAnswer(), tracker("rest-7", "kjhkjh", "affirm"))
     assert "didn't understand" in text or "did you mean" in text.lower()
+
+
+def test_long_message_kept_from_the_nlu_is_answered_from_its_full_text(session):
+    t = tracker("rest-8", "/long_message", "long_message")
+    t.latest_message["metadata"] = {"full_text": "tell me about unit 206 " * 500}
+    text, _, _ = run(ActionAnswer(), t)
+    assert "too long" in text
