@@ -33,7 +33,7 @@ RUNS = [
     ("fuzz_parsers", [PY, "scripts/fuzz_parsers.py", "--seconds", "180", "--seed", "1", "--out", "var/bench/fuzz_parsers.json"]),
     ("fuzz_api", [PY, "scripts/fuzz_api.py", "--max-examples", "60", "--max-time", "90", "--seed", "1",
                   "--out", "var/bench/fuzz_api.json"]),
-    ("fuzz_bot", [PY, "scripts/fuzz_bot.py", "--messages", "10000", "--seed", "1", "--max-minutes", "15",
+    ("fuzz_bot", [PY, "scripts/fuzz_bot.py", "--messages", "10000", "--seed", "1", "--max-minutes", "18",
                   "--out", "var/bench/fuzz_bot.json"]),
 ]
 
