@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -82,14 +83,15 @@ def main() -> int:
     proc = subprocess.Popen(["make", "run"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
     first_answer = None
-    os.set_blocking(proc.stdout.fileno(), False)
+
+    def read_output() -> None:  # a thread, so the main loop can poll the bot meanwhile
+        for line in proc.stdout:
+            lines.append((time.monotonic() - start, line.rstrip()))
+            print(f"[{time.monotonic() - start:7.1f}s] {line.rstrip()}", flush=True)
+
+    threading.Thread(target=read_output, daemon=True).start()
     try:
         while time.monotonic() - start < args.timeout:
-            chunk = proc.stdout.read()
-            if chunk:
-                for line in chunk.splitlines():
-                    lines.append((time.monotonic() - start, line))
-                    print(f"[{time.monotonic() - start:7.1f}s] {line}", flush=True)
             if proc.poll() is not None:
                 print("make run exited early", file=sys.stderr)
                 return 1
