@@ -57,7 +57,8 @@ def time_training() -> dict:
                           cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
     return {"command": "rasa train --config config.yml --domain domain --data data (fresh, no cache)",
-            "seconds": round(time.monotonic() - t0, 1), "ok": done.returncode == 0, "cpus": os.cpu_count()}
+            "seconds": round(time.monotonic() - t0, 1), "ok": done.returncode == 0, "cpus": os.cpu_count(),
+            "machine_load_average": round(os.getloadavg()[0], 2)}
 
 
 def load_json(name: str) -> dict | None:
@@ -281,12 +282,22 @@ def nlu_section() -> list[str]:
     training = load_json("training")
     if training:
         out.append(f"Training our model from scratch (`{training['command']}`): **{training['seconds']} s** on "
-                   f"{training['cpus']} CPUs.")
+                   f"{training['cpus']} CPUs (machine load average {training.get('machine_load_average', 'not recorded')} "
+                   "at the end: other work slows it).")
+    cache = Path(os.environ.get("CSA_CACHE_DIR") or Path.home() / ".cache" / "cs-assistant") / "models"
+    for path in sorted(cache.glob("minimal-*.seconds"))[-1:]:
+        out.append(f"Training the stock moodbot (the minimal bot, `rasa train` in its `rasa init` project, once, then "
+                   f"cached): **{path.read_text().strip()} s**.")
     summary = ROOT / "results" / "nlu-summary.json"
     if summary.exists():
         data = json.loads(summary.read_text())
-        out += ["", "NLU scores (`.venv/bin/python scripts/eval_nlu.py`, results/nlu-summary.json):", "", "```json",
-                json.dumps(data, indent=1)[:3000], "```"]
+        out += ["", "NLU scores (`.venv/bin/python scripts/eval_nlu.py`; all figures in results/nlu-summary.json):", "",
+                "| set | measure | value |", "|---|---|---:|"]
+        for section, values in data.items():
+            if isinstance(values, dict) and section != "training_examples_per_intent":
+                for key, value in values.items():
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        out.append(f"| {section} | {key.replace('_', ' ')} | {value} |")
     else:
         out.append("NLU scores: run `.venv/bin/python scripts/eval_nlu.py`.")
     return out + [""]
