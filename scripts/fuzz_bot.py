@@ -115,6 +115,8 @@ async def fire(client: httpx.AsyncClient, url: str, sender: str, text: str, time
         return "not_json", ms, r.text[:100]
     if r.headers.get("x-assistant-fallback"):
         return "fallback", ms, r.headers["x-assistant-fallback"]
+    if r.headers.get("x-assistant-refused"):
+        return "refused", ms, r.headers["x-assistant-refused"]  # answered "too long, send it in parts": a reply
     if not isinstance(body, list) or not any((m.get("text") or m.get("buttons") or m.get("image")) for m in body):
         return "no_reply", ms, json.dumps(body)[:100]
     return "ok", ms, ""
@@ -137,7 +139,7 @@ async def run(url: str, senders: list[str], total: int, seed: int, workers: int,
             outcomes[outcome] += 1
             by_kind.setdefault(kind, Counter())[outcome] += 1
             latencies.append(ms)
-            if outcome != "ok":
+            if outcome not in ("ok", "refused"):
                 failures.append({"index": i, "kind": kind, "outcome": outcome, "note": note, "sender": sender,
                                  "length": len(text), "text": repr(text[:120])})
 

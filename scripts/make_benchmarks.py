@@ -235,8 +235,14 @@ def fuzz_section(parsers, api, botf) -> list[str]:
                 f"sent of {botf['planned']} planned; outcomes {botf['outcomes']}; failures {botf['failure_count']}; "
                 f"slowest reply {botf['max_latency_s']} s.", "", "| kind | outcomes |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in sorted(botf["by_kind"].items())]
-        for x in botf["failures"][:10]:
-            out.append(f"- failure: {x['kind']} → {x['outcome']} ({x['note']}), {x['length']} chars: `{x['text'][:80]}`")
+        grouped: dict[tuple, int] = {}
+        for x in botf["failures"]:
+            key = (x["kind"], x["outcome"], x["note"], x["text"][:80])
+            grouped[key] = grouped.get(key, 0) + 1
+        if grouped:
+            out += ["", "Failures, grouped (\"fallback\" = the user got the balancer's \"please try again\"):", ""]
+        for (kind, outcome, note, text), n in sorted(grouped.items(), key=lambda kv: -kv[1])[:15]:
+            out.append(f"- {n} × {kind} → {outcome} ({note}): `{text}`")
     else:
         out.append("Not run yet: `scripts/fuzz_bot.py`.")
     out += ["", "### The HTTP API (schemathesis, from the OpenAPI schema)", ""]
