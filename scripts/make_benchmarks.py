@@ -275,6 +275,7 @@ def fuzz_section(parsers, api, botf) -> list[str]:
         for s, c in parsers["by_source"].items():
             out.append(f"| {s} | {c.get('clean_error', 0)} | {c.get('valid', 0)} | {c.get('wrong_count', 0)} | "
                        f"{c.get('crash', 0)} | {c.get('hang', 0)} |")
+        out += ["", f"First findings of {len(parsers['findings'])} (a replay prints the mutated lines' outcome):", ""]
         for x in parsers["findings"][:10]:
             out.append(f"- {x['source']} seed {x['seed']}: {x['outcome']} after {', '.join(x['mutations'])} "
                        f"{x.get('diff') or x.get('error', '')} (replay: `--replay {x['source']}:{x['seed']}`)")
