@@ -123,6 +123,24 @@ def misclassified(out: Path, limit: int = 25) -> list[dict]:
             for e in errors[:limit]]
 
 
+def threshold_table(out: Path, thresholds=(0.45, 0.5, 0.6, 0.7, 0.8)) -> dict:
+    """How many right and wrong predictions have a top confidence below each fallback threshold
+    (rasa test nlu reports the top intent with the fallback undone, so this shows the trade-off)."""
+    rows = []
+    for name, right in (("intent_successes.json", True), ("intent_errors.json", False)):
+        if (out / name).exists():
+            rows += [(right, (p.get("intent_prediction") or {}).get("confidence") or 0.0)
+                     for p in json.loads((out / name).read_text(encoding="utf-8"))]
+    table = {}
+    for t in thresholds:
+        table[str(t)] = {"right_below": sum(1 for r, c in rows if r and c < t),
+                         "wrong_below": sum(1 for r, c in rows if not r and c < t)}
+    right, wrong = sum(1 for r, _ in rows if r), sum(1 for r, _ in rows if not r)
+    print(f"fallback threshold trade-off ({right} right, {wrong} wrong): "
+          + "; ".join(f"<{t}: {v['right_below']} right, {v['wrong_below']} wrong" for t, v in table.items()))
+    return table
+
+
 # --- training data vs held-out overlap ------------------------------------------------------
 
 _ANNOT = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)|\[([^\]]+)\]\{[^}]*\}")
@@ -190,6 +208,7 @@ def heldout(model: Path, test_file: Path) -> dict:
     f["errors"] = misclassified(out, limit=60)
     f["seconds"] = round(took, 1)
     print_figures(f"held-out set {test_file.relative_to(ROOT)}", f)
+    f["thresholds"] = threshold_table(out)
     if f["errors"]:
         print("misclassified:")
         for e in f["errors"]:
@@ -231,6 +250,7 @@ def cross_validation(folds: int) -> dict:
     f["seconds"] = round(took, 1)
     f["errors"] = misclassified(out, limit=40)
     print_figures(f"{folds}-fold cross-validation on data/nlu (test folds)", f)
+    f["thresholds"] = threshold_table(out)
     return f
 
 

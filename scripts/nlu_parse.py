@@ -5,7 +5,8 @@ Run with the engine interpreter (scripts/eval_nlu.py does this):
     .venv-rasa/bin/python scripts/nlu_parse.py models/current.tar.gz tests/nlu/heldout.yml tests/nlu/fallback.yml
 
 Prints one JSON object per message: file, gold intent, text, predicted intent (after the
-FallbackClassifier, so low confidence shows as nlu_fallback) and the top two of the ranking.
+FallbackClassifier, so low confidence shows as nlu_fallback), the top three of the ranking and the
+entities.
 `rasa test nlu` undoes fallback predictions, so this is how the fallback rate is measured.
 """
 from __future__ import annotations
@@ -32,7 +33,9 @@ async def main(model: str, files: list[str]) -> None:
             print(json.dumps({"file": path, "gold": ex.get("intent"), "text": ex.get("text"),
                               "predicted": result["intent"]["name"],
                               "confidence": round(float(result["intent"]["confidence"]), 4),
-                              "ranking": ranking}), flush=True)
+                              "ranking": ranking,
+                              "entities": [{"entity": e["entity"], "value": e["value"]}
+                                           for e in result.get("entities") or []]}), flush=True)
 
 
 if __name__ == "__main__":
