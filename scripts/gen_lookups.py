@@ -7,15 +7,25 @@ They only add features (RegexFeaturizer) that help DIET spot unit titles, unit r
 and qualification names; they are no substitute for the hand-written examples. Entity values
 are left as the user typed them (no synonyms): the action layer resolves them through
 catalogue.lookup, which reads loose names itself.
+
+It also writes data/nlu/generated_unit_variants.yml: every hand-written example that names a unit
+by title is repeated once with other catalogue titles in its place (half of them lower-cased, as
+people type them). The phrasing stays the hand-written one; the point is
+that title words ("provide", "manage", "deliver" ...) appear evenly across intents, so the
+classifier learns the phrasing and not which titles happened to be written under which intent.
+scripts/eval_nlu.py --cv leaves this file out, so cross-validation measures the hand-written data.
 """
 from __future__ import annotations
 
 import argparse
+import random
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from catalogue import load_catalogue  # noqa: E402
 
@@ -103,7 +113,72 @@ def render() -> dict[Path, str]:
         OUT / "lookup_names.yml": HEADER + 'version: "3.1"\nnlu:\n' + _lookup("learner_name", _distinct(FIRST_NAMES)),
         OUT / "lookup_regexes.yml": HEADER + 'version: "3.1"\nnlu:\n'
         + "".join(_regex(name, pats) for name, pats in REGEXES.items()),
+        VARIANTS: unit_variants(unit_titles),
     }
+
+
+HAND_WRITTEN = ["learner.yml", "assessor.yml"]
+VARIANTS = OUT / "generated_unit_variants.yml"
+_ENTITY = re.compile(r"\[([^\]]+)\]\(unit\)")
+_NOT_TITLE = re.compile(r"^(?:[A-Za-z]\s?/?\s?\d{3}\s?/?\s?\d{4}|[A-Za-z]?\d{1,7}(?:/\d+)?|CFA\S+)$", re.I)
+
+
+def _is_title(value: str) -> bool:
+    return len(value.split()) >= 2 and not _NOT_TITLE.match(value.strip())
+
+
+def _as_typed(title: str, rnd: random.Random) -> str:
+    return title.lower() if rnd.random() < 0.5 else title
+
+
+def _heldout_texts() -> list[str]:
+    """Plain texts of the held-out sets, so that no generated variant copies one by chance."""
+    from eval_nlu import _norm, examples
+
+    return [_norm(t) for f in sorted((ROOT / "tests" / "nlu").glob("heldout*.yml")) for _, t in examples(f)]
+
+
+def unit_variants(titles: list[str]) -> str:
+    """One variant of each hand-written example that names a unit by title, other titles in its place
+    (redrawn while it would come within NEAR_DUPLICATE of a held-out message)."""
+    from rapidfuzz import fuzz, process
+
+    from eval_nlu import NEAR_DUPLICATE, _ANNOT, _norm
+
+    heldout = _heldout_texts()
+    blocks = []
+    for name in HAND_WRITTEN:
+        intent, lines = None, {}
+        for line in (OUT / name).read_text(encoding="utf-8").splitlines():
+            m = re.match(r"\s*- intent: (\S+)", line)
+            if m:
+                intent = m.group(1)
+                continue
+            m = re.match(r"\s{6}- (.*)$", line)
+            if not (m and intent):
+                continue
+            example = m.group(1)
+            if not any(_is_title(v) for v in _ENTITY.findall(example)):
+                continue
+            rnd = random.Random(example)  # deterministic per example
+
+            def swap(match: re.Match) -> str:
+                if not _is_title(match.group(1)):
+                    return match.group(0)
+                others = [t for t in titles if t.lower() != match.group(1).lower()]
+                return f"[{_as_typed(rnd.choice(others), rnd)}](unit)"
+
+            for _ in range(20):
+                variant = _ENTITY.sub(swap, example)
+                plain = _norm(_ANNOT.sub(lambda a: a.group(1) or a.group(2), variant))
+                if not process.extractOne(plain, heldout, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE - 2):
+                    lines.setdefault(intent, []).append(variant)
+                    break
+        for intent, examples in lines.items():
+            blocks.append(f"  - intent: {intent}\n    examples: |\n{_yaml_list(examples)}")
+    return (HEADER.replace("(unit titles and qualification names from the catalogue)",
+                          "(hand-written examples of learner.yml/assessor.yml with other catalogue unit titles)")
+            + 'version: "3.1"\nnlu:\n' + "".join(blocks))
 
 
 def main() -> int:
