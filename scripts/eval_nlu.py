@@ -65,6 +65,26 @@ def parse_runtime(model: Path, files: list[Path]) -> list[dict]:
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 
+def simulate_fallback(rows: list[dict], thresholds=(0.45, 0.5, 0.6, 0.7), ambiguity: float = 0.08) -> dict:
+    """What the FallbackClassifier would do at other thresholds, from the runtime rankings:
+    right / wrong / gibberish messages that would go to nlu_fallback."""
+    table = {}
+    for t in thresholds:
+        c = {"right": 0, "right_to_fallback": 0, "wrong": 0, "wrong_to_fallback": 0, "gibberish": 0,
+             "gibberish_to_fallback": 0}
+        for r in rows:
+            rank = [x for x in r["ranking"] if x["name"] != "nlu_fallback"]
+            top = rank[0]["confidence"] if rank else 0.0
+            gap = top - rank[1]["confidence"] if len(rank) > 1 else 1.0
+            falls = top < t or gap < ambiguity
+            kind = "gibberish" if r["file"] == str(FALLBACK) else ("right" if rank and rank[0]["name"] == r["gold"]
+                                                                    else "wrong")
+            c[kind] += 1
+            c[kind + "_to_fallback"] += falls
+        table[str(t)] = c
+    return table
+
+
 # --- reading the reports -------------------------------------------------------------------
 
 def _entity_report(out: Path) -> dict | None:
@@ -238,6 +258,10 @@ def heldout(model: Path, test_file: Path) -> dict:
     print(f"\n== as the bot runs it (FallbackClassifier on): held-out accuracy {f['runtime']['accuracy']:.3f}, "
           f"{len(fell)} held-out messages go to nlu_fallback ({f['runtime']['fallback_top_correct']} of them "
           f"with the right intent first in 'did you mean')")
+    f["fallback_simulation"] = simulate_fallback(runtime)
+    print("FallbackClassifier threshold simulation (held-out right / wrong / gibberish sent to nlu_fallback): "
+          + "; ".join(f"{t}: {c['right_to_fallback']}/{c['right']}, {c['wrong_to_fallback']}/{c['wrong']}, "
+                      f"{c['gibberish_to_fallback']}/{c['gibberish']}" for t, c in f["fallback_simulation"].items()))
     print(f"== gibberish tests/nlu/fallback.yml: {len(gib) - len(wrong)}/{len(gib)} end in nlu_fallback")
     for e in wrong:
         print(f"  {e['text']!r} -> {e['predicted']} ({e['confidence']:.2f})")
