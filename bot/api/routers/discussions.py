@@ -45,7 +45,7 @@ def _detail(session: Session, d: Discussion) -> s.DiscussionOut:
 def list_discussions(viewer: Person = Depends(current_person), session: Session = Depends(get_session),
                      status: Optional[Literal[DISCUSSION_STATUSES]] = None,  # type: ignore[valid-type]
                      learner_id: Optional[s.Id] = None, assessor_id: Optional[s.Id] = None,
-                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0):
+                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0):
     """The discussions you may see (a learner: their own; an assessor: theirs and their learners'; an admin: all), newest first."""
     query = visible_discussions(viewer)
     if status is not None:
