@@ -59,8 +59,8 @@ channels: setup
 
 e2e: model
 	@bash scripts/setup.sh --test-tools
-	@echo "==> end-to-end tests (trained model, real servers over HTTP, Chromium for the web chat)"
-	@$(PY) -m pytest tests/e2e -q
+	@echo "==> end-to-end tests (trained model, real servers over HTTP, Chromium for the web chat, 2 Rasa + 2 action servers on PostgreSQL and Redis)"
+	@$(PY) -m pytest tests/e2e tests/production/test_two_by_two.py -q
 
 bench: model
 	@$(PY) scripts/bench_catalogue.py
