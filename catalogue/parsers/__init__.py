@@ -2,9 +2,12 @@
 and raises `catalogue.errors.SourceError(file, line, reason)` on anything it cannot read exactly."""
 from __future__ import annotations
 
+import csv
+import functools
 import importlib
 from pathlib import Path
 
+from catalogue.errors import SourceError
 from catalogue.model import SourceDocument
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
@@ -21,4 +24,38 @@ SOURCES: dict[str, tuple[str, str]] = {
 
 def parse_source(source_id: str, sources_dir: Path = SOURCES_DIR) -> SourceDocument:
     file, module = SOURCES[source_id]
-    return importlib.import_module(module).parse(sources_dir / file)
+    doc = importlib.import_module(module).parse(sources_dir / file)
+    check_counts(doc)
+    return doc
+
+
+@functools.cache
+def expected_counts() -> dict[str, dict[str, tuple[int, int]]]:
+    """source id -> unit ref -> (outcomes, criteria), from sources/expected_units.tsv."""
+    table: dict[str, dict[str, tuple[int, int]]] = {}
+    with open(SOURCES_DIR / "expected_units.tsv", encoding="utf-8") as f:
+        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            table.setdefault(row["source"], {})[row["ref"]] = (int(row["outcomes"]), int(row["criteria"]))
+    return table
+
+
+def check_counts(doc: SourceDocument) -> None:
+    """A text that parses but has lost or gained a criterion (a deleted or moved line) must fail
+    the build, not give a catalogue with silently different counts."""
+    expected = expected_counts().get(doc.id)
+    if expected is None:
+        return
+    for spec in doc.units:
+        if spec.ref not in expected:
+            raise SourceError(doc.file, spec.line, f"unit {spec.ref} is not one of the {len(expected)} units this "
+                                                   f"specification holds (catalogue/sources/expected_units.tsv)")
+        got = (len(spec.outcomes), len(spec.criteria))
+        if got != expected[spec.ref]:
+            raise SourceError(doc.file, spec.line,
+                              f"unit {spec.ref} parsed with {got[0]} outcomes and {got[1]} criteria; the specification "
+                              f"has {expected[spec.ref][0]} and {expected[spec.ref][1]} (catalogue/sources/expected_units.tsv): "
+                              "the text looks damaged")
+    missing = sorted(set(expected) - {u.ref for u in doc.units})
+    if missing:
+        raise SourceError(doc.file, doc.line_count, f"units missing from the text: {', '.join(missing)}")

@@ -153,3 +153,25 @@ def test_a_broken_source_stops_the_build(tmp_path):
     with pytest.raises(SourceError) as err:
         build(tmp_path)
     assert err.value.file.endswith("pearson_svq4.txt") and err.value.line > 0 and err.value.reason
+
+
+def test_a_deleted_criterion_line_fails_with_file_and_line(tmp_path):
+    """Parses cleanly but loses a criterion: parse_source checks every unit's counts, so the build
+    stops with file, line and reason instead of returning a catalogue with a silently wrong count."""
+    import shutil
+
+    from catalogue.errors import SourceError
+    from catalogue.parsers import SOURCES_DIR, parse_source
+
+    for name in ("pearson_svq4.txt",):
+        shutil.copy(SOURCES_DIR / name, tmp_path / name)
+    lines = (tmp_path / "pearson_svq4.txt").read_text("utf-8").split("\n")
+    del lines[1313]  # line 1314: one performance criterion (fuzz seed svq4:1000047)
+    (tmp_path / "pearson_svq4.txt").write_text("\n".join(lines), "utf-8")
+    try:
+        parse_source("svq4", tmp_path)
+    except SourceError as error:
+        assert error.file.endswith("pearson_svq4.txt") and error.line > 0
+        assert "the text looks damaged" in error.reason or "missing" in error.reason
+    else:
+        raise AssertionError("a damaged text must not parse into a catalogue")

@@ -29,9 +29,6 @@ def test_no_crash_and_no_hang(report):
     assert not bad, bad
 
 
-@pytest.mark.xfail(reason="known: a few mutations of the SVQ 4, HABC and SFJ texts parse with a criterion or "
-                          "outcome fewer or more (docs/benchmarks.md lists seeds to replay); reported to the parsers' owners",
-                   strict=False)
 def test_no_silently_wrong_count(report):
     wrong = [f for f in report["findings"] if f["outcome"] == "wrong_count"]
     assert not wrong, wrong
