@@ -134,3 +134,21 @@ def test_long_message_kept_from_the_nlu_is_answered_from_its_full_text(session):
     t.latest_message["metadata"] = {"full_text": "tell me about unit 206 " * 500}
     text, _, _ = run(ActionAnswer(), t)
     assert "too long" in text
+
+
+def test_explicit_session_start_replies_and_carries_slots_over():
+    from actions.session import NEW_SESSION, ActionSessionStart
+
+    t = tracker("rest-9", "/session_start", "session_start", slots={"pending_choice": ["/x"], "requested_slot": "s"})
+    text, _, events = run(ActionSessionStart(), t)
+    assert text == NEW_SESSION
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+    carried = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert carried == {"pending_choice": ["/x"]}
+
+
+def test_automatic_session_start_is_silent():
+    from actions.session import ActionSessionStart
+
+    text, _, _ = run(ActionSessionStart(), tracker("rest-10", "what do I still need", "ask_remaining"))
+    assert text == ""

@@ -77,3 +77,8 @@ def test_huge_and_binary_messages_get_a_reply(stack, sender):
     assert "too long" in texts(stack.say(sender, "customer service " * 6_000))
     reply = texts(stack.say(sender, "\x00\x01\x02 \ufffd what is unit 999/999?"))
     assert reply
+
+
+def test_restart_and_new_session_get_a_reply(stack, sender):
+    assert "restarted" in texts(stack.say(sender, "/restart")).lower()
+    assert "new conversation" in texts(stack.say(sender, "/session_start")).lower()
