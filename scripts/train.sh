@@ -22,9 +22,21 @@ else
   echo "==> model: training $name (training data, domain or config changed; takes a few minutes)"
   start=$(date +%s)
   tmp=$(mktemp -d)
-  .venv-rasa/bin/rasa train --config config.yml --domain domain --data data \
-      --out "$tmp" --fixed-model-name "$name" 2>&1 | grep -vE 'DeprecationWarning|warnings.warn|^\s*$' \
-      | grep -vE 'Epochs' | grep -E 'Training|Finished|Error|error|Exception' | sed -u 's/^/    /' || true
+  # Progress as it happens: each component as it starts, and every 10th epoch of the progress bar
+  # (tqdm redraws one line with \r, so split on \r and flush each line).
+  PYTHONUNBUFFERED=1 .venv-rasa/bin/rasa train --config config.yml --domain domain --data data \
+      --out "$tmp" --fixed-model-name "$name" 2>&1 | stdbuf -oL tr '\r' '\n' | awk '
+    /DeprecationWarning|warnings.warn/ { next }
+    /Epochs:/ {
+      if (match($0, /[0-9]+\/[0-9]+ \[/)) {
+        split(substr($0, RSTART, RLENGTH - 2), n, "/")
+        if (n[1] % 10 == 0 && n[1] != last) { last = n[1]; printf "    epoch %d of %d\n", n[1], n[2]; fflush() }
+      }
+      next
+    }
+    /Starting to train component|Finished training component|Error|Exception/ {
+      last = ""; sub(/^.* - /, ""); print "    " $0; fflush()
+    }' || true
   [ -f "$tmp/$name.tar.gz" ] || { echo "train: rasa train produced no model" >&2; exit 1; }
   mv "$tmp/$name.tar.gz" "$cached.part" && mv "$cached.part" "$cached"
   rm -rf "$tmp"

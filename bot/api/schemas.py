@@ -407,4 +407,17 @@ class Problem(BaseModel):
     errors: Optional[list[dict]] = None
 
 
+# Every status an API route can answer with besides its success, documented once for all routers
+# (bot/api/errors.py makes each of them a Problem body).
+PROBLEMS: dict = {status: {"model": Problem, "description": text} for status, text in (
+    (400, "The request could not be read (for example a body that is not JSON or form data)"),
+    (401, "No valid bearer token"),
+    (403, "The token's person may not do this"),
+    (404, "No such record or catalogue entry"),
+    (409, "The record's state does not allow this (for example a signed discussion)"),
+    (422, "A parameter or a body field is invalid; `errors` lists which"),
+    (503, "The database is not available right now"),
+)}
+
+
 PersonIn.model_rebuild()

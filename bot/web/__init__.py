@@ -17,6 +17,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
+from bot.api.schemas import PROBLEMS, Problem
+
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
@@ -77,7 +79,9 @@ async def chat_asset(name: str) -> FileResponse:
                                                                           "X-Content-Type-Options": "nosniff"})
 
 
-@router.post("/chat/api/message", response_model=ChatOut)
+@router.post("/chat/api/message", response_model=ChatOut,
+             responses={**{status: PROBLEMS[status] for status in (400, 422)},
+                        502: {"model": Problem, "description": "The Rasa server did not answer"}})
 async def chat_message(body: ChatIn, request: Request) -> ChatOut:
     """Pass one message to the bot and return its answers ({text, buttons} each)."""
     if not SENDER.match(body.sender):

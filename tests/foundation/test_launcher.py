@@ -1,6 +1,8 @@
 """The launcher and setup fail clearly on bad input (foundation issue: Bad input)."""
 from __future__ import annotations
 
+import os
+import signal
 import shutil
 import socket
 import subprocess
@@ -84,3 +86,29 @@ def test_corrupt_cached_model_is_retrained_not_used(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CSA_CACHE_DIR": str(cache)})
     assert "cached model is corrupt, retraining" in second.stdout
     assert second.returncode != 0 and "rasa train produced no model" in second.stderr
+
+
+def test_training_progress_is_shown_while_it_happens(tmp_path):
+    """train.sh passes on each component and every 10th epoch as they come, not when training ends."""
+    repo = _copy_scripts(tmp_path)
+    shutil.copy(ROOT / "config.yml", repo / "config.yml")
+    shutil.copytree(ROOT / "domain", repo / "domain")
+    shutil.copytree(ROOT / "data", repo / "data")
+    shutil.copy(ROOT / "engine-requirements.lock", repo / "engine-requirements.lock")
+    (repo / ".venv-rasa" / "bin").mkdir(parents=True)
+    fake_rasa = repo / ".venv-rasa" / "bin" / "rasa"
+    # Rasa's log line, then a tqdm bar redrawn with \r, then a long pause: training still under way
+    fake_rasa.write_text("#!/bin/bash\n"
+                         "echo \"INFO rasa.engine.training.hooks  - Starting to train component 'DIETClassifier'.\" >&2\n"
+                         "for i in $(seq 1 25); do printf '\\rEpochs:  %d%%|##  | %d/80 [00:05<00:35, t_loss=1.2]' "
+                         "$((i*100/80)) $i >&2; done\nsleep 60\n")
+    fake_rasa.chmod(0o755)
+    proc = subprocess.Popen(["bash", "scripts/train.sh"], cwd=repo, stdout=subprocess.PIPE, text=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CSA_CACHE_DIR": str(tmp_path / "c")},
+                            start_new_session=True)
+    try:
+        lines = [proc.stdout.readline().strip() for _ in range(4)]
+        assert proc.poll() is None, "the progress arrived only after training ended"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+    assert lines[1:] == ["Starting to train component 'DIETClassifier'.", "epoch 10 of 80", "epoch 20 of 80"]

@@ -13,8 +13,7 @@ from bot.records.errors import Invalid
 from bot.records.models import Identity, Person
 
 router = APIRouter(prefix="/api", tags=["admin"],
-                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
-                              422: {"model": s.Problem}})
+                   responses=s.PROBLEMS)
 
 
 def person_out(session: Session, p: Person) -> s.PersonOut:

@@ -12,7 +12,8 @@ from bot.api.search import search as search_catalogue
 from bot.records.planning import pd_listed, source_name, unit_specs
 from catalogue.model import Criterion, Outcome, UnitSpec
 
-router = APIRouter(prefix="/api", tags=["catalogue"], dependencies=[Depends(current_person)])
+router = APIRouter(prefix="/api", tags=["catalogue"], dependencies=[Depends(current_person)],
+                   responses=s.PROBLEMS)
 
 Source = Annotated[Optional[str], Query(max_length=40, description="a source id, e.g. 'habc-l3'")]
 
@@ -51,8 +52,7 @@ def qualifications(cat=Depends(get_catalogue)):
     return [summary_of(cat, doc) for doc in cat.qualifications()]
 
 
-@router.get("/qualifications/{qualification_id}", response_model=s.QualificationOut,
-            responses={404: {"model": s.Problem}})
+@router.get("/qualifications/{qualification_id}", response_model=s.QualificationOut)
 def qualification(qualification_id: str, cat=Depends(get_catalogue)):
     doc = qualification_doc(cat, qualification_id)
     q = doc.qualification
@@ -69,16 +69,14 @@ def qualification(qualification_id: str, cat=Depends(get_catalogue)):
                               age=q.age, entry=q.entry, aliases=list(q.aliases), rules=rules)
 
 
-@router.get("/qualifications/{qualification_id}/units", response_model=list[s.UnitSummary],
-            responses={404: {"model": s.Problem}})
+@router.get("/qualifications/{qualification_id}/units", response_model=list[s.UnitSummary])
 def qualification_units(qualification_id: str, cat=Depends(get_catalogue)):
     doc = qualification_doc(cat, qualification_id)
     return [unit_summary(cat, doc.id, spec) for spec in unit_specs(cat, doc.id)]
 
 
 # The criteria route comes first: "{ref:path}" would otherwise swallow "/criteria".
-@router.get("/units/{ref:path}/criteria", response_model=list[s.UnitCriteriaOut],
-            responses={404: {"model": s.Problem}})
+@router.get("/units/{ref:path}/criteria", response_model=list[s.UnitCriteriaOut])
 def unit_criteria(ref: str, source: Source = None, cat=Depends(get_catalogue)):
     """Every criterion of the unit in order (outcome by outcome, then K&U), per source that specifies it."""
     return [s.UnitCriteriaOut(ref=spec.ref, source=spec.source, title=spec.title,
@@ -87,7 +85,7 @@ def unit_criteria(ref: str, source: Source = None, cat=Depends(get_catalogue)):
             for spec in _specs(cat, ref, source)]
 
 
-@router.get("/units/{ref:path}", response_model=s.UnitOut, responses={404: {"model": s.Problem}})
+@router.get("/units/{ref:path}", response_model=s.UnitOut)
 def unit(ref: str, source: Source = None, cat=Depends(get_catalogue)):
     """A unit by reference: "K/506/2155", "k5062155" or URL-encoded "K%2F506%2F2155"; SQA codes as printed."""
     specs = _specs(cat, ref, source)
@@ -97,7 +95,7 @@ def unit(ref: str, source: Source = None, cat=Depends(get_catalogue)):
                                   for d in cat.differences_for(found.ref)])
 
 
-@router.get("/search", response_model=s.SearchOut, responses={422: {"model": s.Problem}})
+@router.get("/search", response_model=s.SearchOut)
 def search(q: Annotated[str, Query(min_length=1, max_length=200, description="words, a unit number or a reference")],
            source: Source = None, limit: Annotated[int, Query(ge=1, le=50)] = 10, cat=Depends(get_catalogue)):
     if not q.strip():

@@ -16,8 +16,7 @@ from bot.records.enrolment import enrolment_for
 from bot.records.models import DISCUSSION_STATUSES, Discussion, Person
 
 router = APIRouter(prefix="/api/discussions", tags=["discussions"],
-                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
-                              409: {"model": s.Problem}, 422: {"model": s.Problem}})
+                   responses=s.PROBLEMS)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:

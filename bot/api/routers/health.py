@@ -28,7 +28,7 @@ def _catalogue() -> dict:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
 
-@router.get("/health")
+@router.get("/health", responses={503: {"description": "Degraded: the body says whether the database or the catalogue failed"}})
 def health(request: Request) -> JSONResponse:
     """200 with {"status": "ok"} when both work; 503 with what failed otherwise."""
     database, catalogue = _database(request), _catalogue()

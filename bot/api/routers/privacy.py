@@ -15,8 +15,7 @@ from bot.records.models import Person
 from bot.records.people import get_person
 
 router = APIRouter(prefix="/api/people", tags=["privacy"],
-                   responses={401: {"model": s.Problem}, 403: {"model": s.Problem}, 404: {"model": s.Problem},
-                              422: {"model": s.Problem}})
+                   responses=s.PROBLEMS)
 
 
 class ErasureIn(BaseModel):

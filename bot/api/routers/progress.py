@@ -13,7 +13,7 @@ from bot.records.models import UNIT_STATUSES, Person, UnitStatus
 from bot.records.planning import unit_specs
 from catalogue import rules
 
-router = APIRouter(prefix="/api", tags=["progress"])
+router = APIRouter(prefix="/api", tags=["progress"], responses=s.PROBLEMS)
 
 
 def _enrolment(session: Session, cat, e) -> s.EnrolmentProgress:
@@ -44,8 +44,7 @@ def _enrolment(session: Session, cat, e) -> s.EnrolmentProgress:
         note=result.note, summary=rules.render_remaining(cat, result))
 
 
-@router.get("/learners/{learner_id}/progress", response_model=s.ProgressOut,
-            responses={403: {"model": s.Problem}, 404: {"model": s.Problem}})
+@router.get("/learners/{learner_id}/progress", response_model=s.ProgressOut)
 def progress(learner_id: s.PathId, viewer: Person = Depends(current_person), session: Session = Depends(get_session),
              cat=Depends(get_catalogue)):
     """Units by status (achieved, claimed, in progress, planned) and, from the achieved units,

@@ -1,0 +1,23 @@
+"""The socket.io channel, as a chat widget uses it (Socket.IO over HTTP long-polling, session kept),
+against the real Rasa server and action server."""
+import uuid
+
+import pytest
+
+from tests.e2e.socketio_client import SocketIOChat
+
+pytestmark = pytest.mark.e2e
+
+
+def test_socketio_conversation_with_custom_action_and_long_message_guard(stack):
+    session = f"socketio-{uuid.uuid4().hex[:8]}"
+    chat = SocketIOChat(stack.services["rasa"].url)
+    try:
+        assert chat.handshake["upgrades"] == []  # websocket is not offered (bot/channels/socketio.py)
+        chat.session(session)
+        assert "qualifications assistant" in chat.say(session, "hello", until="assistant")
+        unit = chat.say(session, "tell me about K/506/2155", until="Make telephone calls to customers")
+        assert "K/506/2155" in unit
+        assert "too long" in chat.say(session, "customer service " * 6_000, until="too long")
+    finally:
+        chat.close()
