@@ -8,6 +8,7 @@ its own tests are tests/production/test_privacy*.py.
     .venv/bin/python scripts/fuzz_api.py --max-examples 60 --seed 1 --out var/bench/fuzz_api.json
 
 Bounded: --max-time seconds per role (default 150). Exit status 0 only if every role passed.
+schemathesis is a benchmark tool, not in the lock file: `.venv/bin/pip install schemathesis` first.
 """
 from __future__ import annotations
 
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--roles", default="anonymous,learner,assessor,admin")
     p.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "fuzz_api.json")
     args = p.parse_args(argv)
+    if not (ROOT / ".venv" / "bin" / "schemathesis").exists():
+        raise SystemExit("schemathesis is not installed: run `.venv/bin/pip install schemathesis` first.")
     var = Path(tempfile.mkdtemp(prefix="fuzz-api-"))
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "API_ADMIN_TOKEN": ADMIN_TOKEN,

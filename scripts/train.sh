@@ -30,7 +30,7 @@ else
     /Epochs:/ {
       if (match($0, /[0-9]+\/[0-9]+ \[/)) {
         split(substr($0, RSTART, RLENGTH - 2), n, "/")
-        if (n[1] % 10 == 0 && n[1] != last) { last = n[1]; printf "    epoch %d of %d\n", n[1], n[2]; fflush() }
+        if (n[1] > 0 && n[1] % 10 == 0 && n[1] != last) { last = n[1]; printf "    epoch %d of %d\n", n[1], n[2]; fflush() }
       }
       next
     }
