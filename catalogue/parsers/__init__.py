@@ -6,6 +6,7 @@ import csv
 import functools
 import importlib
 from pathlib import Path
+from typing import NamedTuple
 
 from catalogue.errors import SourceError
 from catalogue.model import SourceDocument
@@ -29,15 +30,21 @@ def parse_source(source_id: str, sources_dir: Path = SOURCES_DIR) -> SourceDocum
     return doc
 
 
+class ExpectedUnit(NamedTuple):
+    group: str
+    outcomes: int
+    criteria: int
+
+
 @functools.cache
-def expected_counts() -> dict[str, dict[str, tuple[str, int, int]]]:
+def expected_counts() -> dict[str, dict[str, ExpectedUnit]]:
     """source id -> unit ref -> (group, outcomes, criteria), from sources/expected_units.tsv."""
-    table: dict[str, dict[str, tuple[str, int, int]]] = {}
+    table: dict[str, dict[str, ExpectedUnit]] = {}
     with open(SOURCES_DIR / "expected_units.tsv", encoding="utf-8") as f:
         rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
         for row in rows:
-            table.setdefault(row["source"], {})[row["ref"]] = (row["group"], int(row["outcomes"]),
-                                                               int(row["criteria"]))
+            table.setdefault(row["source"], {})[row["ref"]] = ExpectedUnit(row["group"], int(row["outcomes"]),
+                                                                           int(row["criteria"]))
     return table
 
 
@@ -51,19 +58,19 @@ def check_counts(doc: SourceDocument) -> None:
         if spec.ref not in expected:
             raise SourceError(doc.file, spec.line, f"unit {spec.ref} is not one of the {len(expected)} units this "
                                                    f"specification holds (catalogue/sources/expected_units.tsv)")
-        got = (len(spec.outcomes), len(spec.criteria))
-        if got != expected[spec.ref][1:]:
+        want = expected[spec.ref]
+        if (len(spec.outcomes), len(spec.criteria)) != (want.outcomes, want.criteria):
             raise SourceError(doc.file, spec.line,
-                              f"unit {spec.ref} parsed with {got[0]} outcomes and {got[1]} criteria; the specification "
-                              f"has {expected[spec.ref][1]} and {expected[spec.ref][2]} (catalogue/sources/expected_units.tsv): "
-                              "the text looks damaged")
+                              f"unit {spec.ref} parsed with {len(spec.outcomes)} outcomes and {len(spec.criteria)} "
+                              f"criteria; the specification has {want.outcomes} and {want.criteria} "
+                              "(catalogue/sources/expected_units.tsv): the text looks damaged")
     missing = sorted(set(expected) - {u.ref for u in doc.units})
     if missing:
         raise SourceError(doc.file, doc.line_count, f"units missing from the text: {', '.join(missing)}")
     rules = doc.qualification.rules if doc.qualification else None
     for group in rules.groups if rules else []:
-        want = sorted(ref for ref, row in expected.items() if row[0] == group.id)
-        if sorted(group.units) != want:
+        group_units = sorted(ref for ref, row in expected.items() if row.group == group.id)
+        if sorted(group.units) != group_units:
             raise SourceError(doc.file, group.line or 1,
                               f"rules of combination: group {group.id} parsed with {len(group.units)} units; the "
-                              f"specification has {len(want)} (catalogue/sources/expected_units.tsv): the text looks damaged")
+                              f"specification has {len(group_units)} (catalogue/sources/expected_units.tsv): the text looks damaged")

@@ -163,15 +163,11 @@ def test_a_deleted_criterion_line_fails_with_file_and_line(tmp_path):
     from catalogue.errors import SourceError
     from catalogue.parsers import SOURCES_DIR, parse_source
 
-    for name in ("pearson_svq4.txt",):
-        shutil.copy(SOURCES_DIR / name, tmp_path / name)
+    shutil.copy(SOURCES_DIR / "pearson_svq4.txt", tmp_path / "pearson_svq4.txt")
     lines = (tmp_path / "pearson_svq4.txt").read_text("utf-8").split("\n")
     del lines[1313]  # line 1314: one performance criterion (fuzz seed svq4:1000047)
     (tmp_path / "pearson_svq4.txt").write_text("\n".join(lines), "utf-8")
-    try:
+    with pytest.raises(SourceError) as err:  # a damaged text must not parse into a catalogue
         parse_source("svq4", tmp_path)
-    except SourceError as error:
-        assert error.file.endswith("pearson_svq4.txt") and error.line > 0
-        assert "the text looks damaged" in error.reason or "missing" in error.reason
-    else:
-        raise AssertionError("a damaged text must not parse into a catalogue")
+    assert err.value.file.endswith("pearson_svq4.txt") and err.value.line > 0
+    assert "the text looks damaged" in err.value.reason or "missing" in err.value.reason

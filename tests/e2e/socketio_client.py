@@ -39,8 +39,7 @@ class SocketIOChat:
             for packet in self._poll():
                 if packet == "2":  # the server's ping (every 25 s at most): answer, or it drops the session
                     self._post("3")
-                    self.pending.append(packet)
-                elif packet != "6":  # noop
+                if packet != "6":  # noop
                     self.pending.append(packet)
         return self.pending.pop(0)
 
