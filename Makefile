@@ -51,11 +51,11 @@ stories: model
 
 unit: setup
 	@echo "==> unit and integration tests (application environment)"
-	@$(PY) -m pytest tests -m "not e2e" --ignore=tests/channels --ignore=tests/e2e -q
+	@$(PY) -m pytest tests -m "not e2e" --ignore=tests/channels --ignore=tests/engine --ignore=tests/e2e -q
 
 channels: setup
-	@echo "==> channel connector tests (Rasa engine environment)"
-	@.venv-rasa/bin/python -m pytest tests/channels -q -p no:cacheprovider
+	@echo "==> channel connector and engine tests (Rasa engine environment)"
+	@.venv-rasa/bin/python -m pytest tests/channels tests/engine -q -p no:cacheprovider
 
 e2e: model
 	@bash scripts/setup.sh --test-tools

@@ -147,13 +147,14 @@ class Stack:
         base.setdefault("TRACKER_DB", str(self.var / "tracker.db"))
         base.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         endpoints = base.get("RASA_ENDPOINTS", str(ROOT / "endpoints.yml"))
-        py, rasa = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv-rasa" / "bin" / "rasa")
+        py, engine = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv-rasa" / "bin" / "python")
         self.services = {
             "actions": Service("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
                                            "--port", str(self.ports["actions"])],
                                self.ports["actions"], "/health", base, logs / "actions.log"),
-            "rasa": Service("rasa", [rasa, "run", "--model", str(self.model), "--port", str(self.ports["rasa"]),
-                                     "--endpoints", endpoints, "--credentials", str(ROOT / "credentials.yml"),
+            # Rasa's own `rasa run`, with the fixes in bot/engine.py applied first
+            "rasa": Service("rasa", [engine, "-m", "bot.engine", "run", "--model", str(self.model),
+                                     "--port", str(self.ports["rasa"]), "--endpoints", endpoints, "--credentials", str(ROOT / "credentials.yml"),
                                      "--cors", "*"],
                             self.ports["rasa"], "/", base, logs / "rasa.log"),
             "api": Service("api", [py, "-m", "uvicorn", "bot.api.app:app", "--host", "127.0.0.1",

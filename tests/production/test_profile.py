@@ -41,6 +41,7 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
     assert [s[f"rasa-{i}"].port for i in (1, 2, 3)] == [15006, 15007, 15008]
     assert [s[f"actions-{i}"].port for i in (1, 2)] == [15055, 15056]
     rasa = s["rasa-2"].argv
+    assert rasa[1:4] == ["-m", "bot.engine", "run"]  # Rasa's own command with bot/engine.py's fixes
     assert rasa[rasa.index("--endpoints") + 1] == str(ROOT / "endpoints.production.yml")
     assert rasa[rasa.index("--port") + 1] == "15007" and rasa[-2:] == ["--interface", "127.0.0.1"]
     balancer = s["rasa"].argv

@@ -1,0 +1,61 @@
+"""The Rasa server's entry point: Rasa 3.6's own `rasa` command, with fixes for its hot paths
+applied first (runs in the Rasa engine environment). bot/stack.py starts every Rasa server this way:
+
+    .venv-rasa/bin/python -m bot.engine run --model models/current.tar.gz ...
+
+The fixes change how fast Rasa does something, never what it does:
+
+- A custom action's reply is checked against Rasa's response schema, as before, but with one
+  validator built once. Rasa calls jsonschema.validate(), which first re-validates the schema
+  itself against the JSON Schema metaschema on every call: a third of a Rasa server's CPU under
+  load went there (py-spy; docs/benchmarks.md, "Where the time goes").
+"""
+from __future__ import annotations
+
+import functools
+import sys
+
+
+@functools.lru_cache(maxsize=None)
+def action_response_validator():
+    """The validator for Rasa's action-server response format, built (and its schema checked) once."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def _validate_action_result(self, result) -> bool:
+    """RemoteAction._validate_action_result with the validator built once: the same checks, the
+    same ValidationError and message when an action server's reply does not fit the schema."""
+    from jsonschema import ValidationError, exceptions
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    error = exceptions.best_match(action_response_validator().iter_errors(result))
+    if error is None:
+        return True
+    assert isinstance(error, ValidationError)
+    error.message += (". Failed to validate Action server response from API, make sure your response from the "
+                      f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+    raise error
+
+
+def apply() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def main() -> None:
+    apply()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
