@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, text_of
@@ -87,18 +87,8 @@ class ValidateDiscussionForm(FormValidationAction):
         messages, active = result
         _utter(dispatcher, messages)
         if active:
-            return {"discussion_step": None}  # keep the loop going: the form asks again (silently)
+            # keep the loop going. The next criterion is already said, and the domain has no
+            # action_ask_/utter_ask_discussion_step, so the form asks nothing more (and makes no
+            # second call to this server per message)
+            return {"discussion_step": None}
         return {"discussion_step": "done", "discussion_id": None}
-
-
-class ActionAskDiscussionStep(Action):
-    """The form's question. The interpreter already showed the next criterion, so say nothing;
-    if the discussion is gone (e.g. ended elsewhere), leave the loop."""
-
-    def name(self) -> str:
-        return "action_ask_discussion_step"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        if not tracker.get_slot("discussion_id"):
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return []

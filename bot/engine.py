@@ -13,6 +13,7 @@ The fixes change how fast Rasa does something, never what it does:
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 
 
@@ -43,10 +44,26 @@ def _validate_action_result(self, result) -> bool:
     raise error
 
 
+def _freezing_after(load_agent):
+    """Rasa's load_agent_on_start, then gc.freeze(): what the model left behind is kept for good."""
+
+    @functools.wraps(load_agent)
+    async def load_and_freeze(*args, **kwargs):
+        agent = await load_agent(*args, **kwargs)
+        gc.collect()
+        gc.freeze()
+        return agent
+
+    return load_and_freeze
+
+
 def apply() -> None:
+    from rasa.core import run
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = _validate_action_result
+    if not getattr(run.load_agent_on_start, "__wrapped__", None):
+        run.load_agent_on_start = _freezing_after(run.load_agent_on_start)
 
 
 def main() -> None:

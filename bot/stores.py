@@ -6,10 +6,11 @@ write; two servers taking a ticket at the same moment overwrite each other's, an
 process the same conversation at once (tests/production/test_two_by_two.py caught it). Here every
 change is one optimistic Redis transaction (WATCH/MULTI), retried if the lock changed meanwhile.
 
-ResilientSQLTrackerStore, two changes to rasa.core.tracker_store.SQLTrackerStore:
-- connections are checked before use (pool_pre_ping), so after a PostgreSQL restart the pool
-  reconnects instead of failing one request per stale connection;
-- a read or write that fails because the database is unreachable is retried for a short while.
+ResilientSQLTrackerStore: a read or write of rasa.core.tracker_store.SQLTrackerStore that fails
+because the database is unreachable is retried for a short while. After a PostgreSQL restart the
+first use of a stale pooled connection fails; SQLAlchemy then discards every connection of the
+pool, and the retry runs on a new one. (Checking each connection before use, pool_pre_ping, would
+cost a round trip on every read and write for the sake of one retry per restart.)
 
 If the database stays unreachable, Rasa's fail-safe wrapper would swallow the error and carry on
 with an EMPTY tracker (a conversation silently restarted, its form lost). So once the retries are
@@ -28,7 +29,7 @@ import redis
 import sqlalchemy as sa
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +46,6 @@ def _transient(error: Exception) -> bool:
 
 
 class ResilientSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-
     async def _retrying(self, what: str, call):
         deadline = time.monotonic() + RETRY_SECONDS
         delay = 0.1

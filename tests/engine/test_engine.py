@@ -9,11 +9,13 @@ import pytest
 pytest.importorskip("rasa")
 
 import jsonschema  # noqa: E402
+from rasa.core import run  # noqa: E402
 from rasa.core.actions.action import RemoteAction  # noqa: E402
 
 from bot import engine  # noqa: E402
 
 ORIGINAL = RemoteAction._validate_action_result
+ORIGINAL_LOAD = run.load_agent_on_start
 GOOD = {"events": [{"event": "slot", "name": "pending_choice", "value": None, "timestamp": None}],
         "responses": [{"text": "Unit 206 has 4 learning outcomes.", "buttons": [{"title": "1.1", "payload": "1.1"}]}]}
 BAD = [
@@ -25,10 +27,12 @@ BAD = [
 
 
 @pytest.fixture
-def patched():
+def patched(monkeypatch):
+    """bot.engine's fixes applied, and Rasa's own functions back afterwards."""
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", ORIGINAL)
+    monkeypatch.setattr(run, "load_agent_on_start", ORIGINAL_LOAD)
     engine.apply()
-    yield RemoteAction("action_answer", None)
-    RemoteAction._validate_action_result = ORIGINAL
+    return RemoteAction("action_answer", None)
 
 
 def _error(fn, action, result) -> str | None:
@@ -62,3 +66,24 @@ def test_the_schema_is_checked_once_not_on_every_reply(patched, monkeypatch):
     assert len(calls) == 1
     ORIGINAL(patched, copy.deepcopy(GOOD))  # Rasa's own check re-validates the schema every time
     assert len(calls) == 2
+
+
+def test_what_the_model_leaves_behind_is_frozen_once_it_is_loaded(patched, monkeypatch):
+    import asyncio
+    import gc
+    from types import SimpleNamespace
+
+    engine.apply()  # twice: still one wrapper
+    assert run.load_agent_on_start.__wrapped__ is ORIGINAL_LOAD
+
+    async def fake_load_agent(**kwargs):
+        return "agent"
+
+    monkeypatch.setattr("rasa.core.agent.load_agent", fake_load_agent)
+    app = SimpleNamespace(ctx=SimpleNamespace())
+    gc.unfreeze()
+    try:
+        assert asyncio.run(run.load_agent_on_start("m.tar.gz", None, None, app, None)) == "agent"
+        assert app.ctx.agent == "agent" and gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
