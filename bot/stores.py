@@ -6,11 +6,17 @@ write; two servers taking a ticket at the same moment overwrite each other's, an
 process the same conversation at once (tests/production/test_two_by_two.py caught it). Here every
 change is one optimistic Redis transaction (WATCH/MULTI), retried if the lock changed meanwhile.
 
-ResilientSQLTrackerStore: a read or write of rasa.core.tracker_store.SQLTrackerStore that fails
-because the database is unreachable is retried for a short while. After a PostgreSQL restart the
-first use of a stale pooled connection fails; SQLAlchemy then discards every connection of the
-pool, and the retry runs on a new one. (Checking each connection before use, pool_pre_ping, would
-cost a round trip on every read and write for the sake of one retry per restart.)
+ResilientSQLTrackerStore, two changes to rasa.core.tracker_store.SQLTrackerStore:
+
+- Saving a tracker writes the events added since it was read. Rasa finds those by counting, with
+  another query, the stored events of the conversation's session on every save; the store notes
+  the number when it reads the tracker instead (the conversation's lock keeps anyone else from
+  adding events meanwhile). A tracker this store did not read is saved the way Rasa saves it.
+- A read or write that fails because the database is unreachable is retried for a short while.
+  After a PostgreSQL restart the first use of a stale pooled connection fails; SQLAlchemy then
+  discards every connection of the pool, and the retry runs on a new one. (Checking each
+  connection before use, pool_pre_ping, would cost a round trip on every read and write for the
+  sake of one retry per restart.)
 
 If the database stays unreachable, Rasa's fail-safe wrapper would swallow the error and carry on
 with an EMPTY tracker (a conversation silently restarted, its form lost). So once the retries are
@@ -20,6 +26,7 @@ the request fails, the balancer answers "please try again", and the stored state
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -34,6 +41,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", "20"))
+# set on a tracker this store read or saved: how many of its events the database holds
+STORED_EVENTS = "_events_in_tracker_store"
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -65,11 +74,22 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id, fetch_events_from_all_sessions):
         parent = super()._retrieve
-        return await self._retrying("read", lambda: parent(sender_id, fetch_events_from_all_sessions))
+        tracker = await self._retrying("read", lambda: parent(sender_id, fetch_events_from_all_sessions))
+        if tracker is not None:  # every event it was read with is in the database
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
 
     async def save(self, tracker) -> None:
         parent = super().save
         await self._retrying("write", lambda: parent(tracker))
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    def _additional_events(self, session, tracker):
+        """The events of `tracker` not yet in the database (SQLTrackerStore.save writes these)."""
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None or stored > len(tracker.events):
+            return super()._additional_events(session, tracker)  # not read here: count as Rasa does
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def keys(self):
         parent = super().keys
