@@ -28,7 +28,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 
 RUNS = [
     ("load", [PY, "scripts/bench_load.py", "--profile", "production", "--levels", "25,50,100,200,300",
-              "--level-seconds", "40", "--think", "15", "--out", "var/bench/load.json"]),
+              "--level-seconds", "60", "--think", "15", "--out", "var/bench/load.json"]),
     ("faults", [PY, "scripts/bench_faults.py", "--users", "40", "--out", "var/bench/faults.json"]),
     ("fuzz_parsers", [PY, "scripts/fuzz_parsers.py", "--seconds", "180", "--seed", "1", "--out", "var/bench/fuzz_parsers.json"]),
     ("fuzz_api", [PY, "scripts/fuzz_api.py", "--max-examples", "60", "--max-time", "90", "--seed", "1",
@@ -314,7 +314,7 @@ def write_page() -> None:
     load, faults = load_json("load"), load_json("faults")
     made = plots(load, faults)
     lines = ["# Benchmarks", "",
-             "Regenerate everything (about an hour on 2 CPUs; loopback only; needs PostgreSQL and Redis on 127.0.0.1):",
+             "Regenerate everything (about 70 minutes on 2 CPUs; loopback only; needs PostgreSQL and Redis on 127.0.0.1):",
              "", "```sh", ".venv/bin/python scripts/make_benchmarks.py --run", "```", "",
              "or rewrite this page from the last results with `.venv/bin/python scripts/make_benchmarks.py`. "
              "How the deployment works and how far it scales: [deployment.md](deployment.md).", "",

@@ -67,12 +67,19 @@ def get_or_create_person_for_identity(session: Session, channel: str, external_i
     if not external_id:
         raise Invalid("The account id is empty.")
 
+    def find() -> Optional[Person]:
+        return session.scalar(select(Person).join(Identity, Identity.person_id == Person.id)
+                              .where(Identity.channel == channel, Identity.external_id == external_id))
+
+    # every chat message asks this: someone already known is only read (no commit, so the
+    # person's attributes are not expired and read again)
+    if (known := find()) is not None:
+        return known
+
     def work() -> Person:
-        existing = session.scalar(
-            select(Person).join(Identity, Identity.person_id == Person.id)
-            .where(Identity.channel == channel, Identity.external_id == external_id))
+        existing = find()
         if existing is not None:
-            return existing
+            return existing  # created by a concurrent first message
         p = Person(display_name=(display_name or "").strip() or external_id, role="learner")
         session.add(p)
         session.flush()
