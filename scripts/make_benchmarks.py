@@ -182,7 +182,9 @@ def load_section(load: dict | None) -> list[str]:
         if at100:
             met = at100["ratio"] is not None and at100["ratio"] <= 1.5 and errors == 0
             out += ["", f"**Target at 100 users: {'met' if met else 'not met'}** (ratio {at100['ratio']}, "
-                    f"{errors} errors from our assistant over all levels)."]
+                    f"{errors} errors from our assistant over all levels). Where the time goes, what was changed "
+                    "to get there, and how much the ratio varies from run to run: "
+                    "[deployment.md, How far it scales](deployment.md#how-far-it-scales)."]
         out.append("")
     out += ["CPU time per message, in milliseconds, by process (PostgreSQL and Redis: the whole servers, which "
             "other work on the machine may share):", "", "| users | " + " | ".join(load["ours"][0]["cpu_ms_per_message"]) +
