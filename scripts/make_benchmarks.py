@@ -5,7 +5,10 @@
 
 --run runs, in order (each bounded in time, loopback only): the load benchmark (ours and the
 minimal bot), the fault benchmark, the parser fuzzer, the API fuzzer, the bot fuzzer, a timed
-training of our model and the NLU evaluation. Results are kept in var/bench/*.json (and
+training of our model and the NLU evaluation.
+
+The plots need matplotlib and the API fuzzer schemathesis, benchmark tools that are not in the lock
+file: `.venv/bin/pip install matplotlib schemathesis` first. Results are kept in var/bench/*.json (and
 results/nlu-summary.json); the page and the plots are made from those files only, so the page
 always shows the figures of one set of runs, with the command that produced each.
 """
@@ -52,10 +55,13 @@ def run_all() -> None:
 def time_training() -> dict:
     out = Path(tempfile.mkdtemp())
     t0 = time.monotonic()
+    # an empty training cache of its own: Rasa would otherwise reuse components trained before
+    # (from .rasa/cache) and time only what changed
     done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "rasa"), "train", "--config", "config.yml", "--domain",
                            "domain", "--data", "data", "--out", str(out), "--fixed-model-name", "timed"],
                           cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
+                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                               "RASA_CACHE_DIRECTORY": str(out / "cache")})
     return {"command": "rasa train --config config.yml --domain domain --data data (fresh, no cache)",
             "seconds": round(time.monotonic() - t0, 1), "ok": done.returncode == 0, "cpus": os.cpu_count(),
             "machine_load_average": round(os.getloadavg()[0], 2)}
@@ -316,7 +322,8 @@ def write_page() -> None:
     load, faults = load_json("load"), load_json("faults")
     made = plots(load, faults)
     lines = ["# Benchmarks", "",
-             "Regenerate everything (about 70 minutes on 2 CPUs; loopback only; needs PostgreSQL and Redis on 127.0.0.1):",
+             "Regenerate everything (about 50 minutes on 2 CPUs; loopback only; needs PostgreSQL and Redis on 127.0.0.1, "
+             "and `.venv/bin/pip install matplotlib schemathesis`):",
              "", "```sh", ".venv/bin/python scripts/make_benchmarks.py --run", "```", "",
              "or rewrite this page from the last results with `.venv/bin/python scripts/make_benchmarks.py`. "
              "How the deployment works and how far it scales: [deployment.md](deployment.md).", "",
@@ -337,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--run", action="store_true", help="run every benchmark first")
     args = p.parse_args(argv)
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print("the plots need matplotlib: .venv/bin/pip install matplotlib schemathesis", file=sys.stderr)
+        return 2
     if args.run:
         run_all()
     write_page()
