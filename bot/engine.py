@@ -3,12 +3,16 @@ applied first (runs in the Rasa engine environment). bot/stack.py starts every R
 
     .venv-rasa/bin/python -m bot.engine run --model models/current.tar.gz ...
 
-The fixes change how fast Rasa does something, never what it does:
+The fixes change how fast Rasa does something, never what it does (docs/deployment.md, "Where
+the time goes", has the profile that found them):
 
 - A custom action's reply is checked against Rasa's response schema, as before, but with one
   validator built once. Rasa calls jsonschema.validate(), which first re-validates the schema
   itself against the JSON Schema metaschema on every call: a third of a Rasa server's CPU under
-  load went there (py-spy; docs/benchmarks.md, "Where the time goes").
+  load went there.
+- Once the model is loaded, everything alive is moved out of the garbage collector's sight
+  (gc.freeze). The model leaves millions of objects that live as long as the server; a full
+  collection walked them all, holding up every conversation on the server for about 0.3 s.
 """
 from __future__ import annotations
 

@@ -154,8 +154,8 @@ class Stack:
                                self.ports["actions"], "/health", base, logs / "actions.log"),
             # Rasa's own `rasa run`, with the fixes in bot/engine.py applied first
             "rasa": Service("rasa", [engine, "-m", "bot.engine", "run", "--model", str(self.model),
-                                     "--port", str(self.ports["rasa"]), "--endpoints", endpoints, "--credentials", str(ROOT / "credentials.yml"),
-                                     "--cors", "*"],
+                                     "--port", str(self.ports["rasa"]), "--endpoints", endpoints,
+                                     "--credentials", str(ROOT / "credentials.yml"), "--cors", "*"],
                             self.ports["rasa"], "/", base, logs / "rasa.log"),
             "api": Service("api", [py, "-m", "uvicorn", "bot.api.app:app", "--host", "127.0.0.1",
                                    "--port", str(self.ports["api"])],

@@ -4,7 +4,6 @@ running, PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import uuid
 
@@ -18,6 +17,7 @@ from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted,
                                      UserUttered)
 
 from bot.stores import ResilientSQLTrackerStore  # noqa: E402
+from tests.services import reachable  # noqa: E402
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -32,20 +32,12 @@ responses:
 """)
 
 
-def _postgres_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-        return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     if request.param == "sqlite":
         yield ResilientSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
         return
-    if not _postgres_up():
+    if not reachable(5432):
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     name = f"csa_t{uuid.uuid4().hex[:8]}_tracker"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]

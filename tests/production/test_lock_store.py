@@ -4,13 +4,13 @@ deliberately racy read-sleep-write inside the conversation's lock; no increment 
 Rasa's own RedisLockStore loses some under the same test (the reason this class exists)."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import uuid
 
 import pytest
 
 from bot.stack import ROOT
+from tests.services import reachable
 
 WORKER = r"""
 import asyncio, sys, redis
@@ -32,14 +32,6 @@ async def main():
     await asyncio.gather(*(one() for _ in range(40)))
 asyncio.run(main())
 """
-
-
-def redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 READ = r"""
@@ -65,6 +57,6 @@ def run_two(kind: str) -> tuple[int, int]:
     return value, left
 
 
-@pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379")
+@pytest.mark.skipif(not reachable(6379), reason="needs Redis on 127.0.0.1:6379")
 def test_two_processes_never_hold_one_conversation_at_once():
     assert run_two("atomic") == (80, 0)

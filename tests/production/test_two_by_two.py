@@ -13,7 +13,6 @@ Slow (two Rasa servers start): marked e2e, so `make unit` skips it; run it with
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +22,7 @@ import pytest
 from bot.stack import ROOT, Stack, StackError, free_port
 from catalogue import load_catalogue
 from tests.e2e.conftest import ADMIN_TOKEN, api, texts
+from tests.services import reachable
 
 pytestmark = pytest.mark.e2e
 
@@ -31,14 +31,6 @@ UNIT = "D/506/2119"  # Communicate verbally with customers (SFJ L2 group B)
 ANSWERS = ["Customers judge the whole organisation by how we sound on the phone",
            "I lower my pace and check they have understood",
            "Face to face I keep an open posture and eye contact"]
-
-
-def reachable(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def say(url: str, sender: str, text: str) -> list[dict]:
