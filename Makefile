@@ -26,10 +26,10 @@ model: setup
 	@bash scripts/train.sh
 
 run: model
-	@$(PY) -m bot.stack run
+	@$(PY) -m bot.launch.stack run
 
 shell: model
-	@$(PY) -m bot.stack shell
+	@$(PY) -m bot.launch.stack shell
 
 # The whole suite. Each stage stops the run on failure; CI (.ci/run) calls exactly this.
 test: model validate stories unit channels e2e

@@ -1,5 +1,5 @@
 """The assessor's professional discussion. The loop is a Rasa form whose only slot is filled from
-every message; validate_discussion_form hands each message to bot.assessor.step."""
+every message; validate_discussion_form hands each message to bot.flows.assessor.step."""
 from __future__ import annotations
 
 import os
@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, text_of
-from bot import assessor
+from bot.flows import assessor
 
 
 def _utter(dispatcher: CollectingDispatcher, messages: list[dict]) -> None:

@@ -14,7 +14,7 @@ SORRY = ("Sorry, something went wrong on my side while answering that, and nothi
 
 def text_of(message: dict) -> str:
     """What the user typed: the full text when the channel kept a very long message from the NLU
-    (bot/channels/guard.py sends /long_message with the text in the metadata)."""
+    (bot/engine/channels/guard.py sends /long_message with the text in the metadata)."""
     full = (message.get("metadata") or {}).get("full_text")
     return full if isinstance(full, str) else (message.get("text") or "")
 

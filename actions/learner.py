@@ -1,4 +1,4 @@
-"""The learner and explainer answers: every learner intent goes through bot.conversation."""
+"""The learner and explainer answers: every learner intent goes through bot.flows.learner."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, text_of
-from bot.conversation import learner_turn
-from bot.gibberish import is_gibberish
+from bot.flows.learner import learner_turn
+from bot.domain.gibberish import is_gibberish
 
 
 class ActionAnswer(Action):

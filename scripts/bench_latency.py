@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bot.stack import Stack, free_port  # noqa: E402
+from bot.launch.service import free_port  # noqa: E402
+from bot.launch.stack import Stack  # noqa: E402
 
 FOLLOW_UPS = [
     "I'm doing the level 3 diploma with Highfield",

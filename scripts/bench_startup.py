@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bot.stack import free_port, port_is_free  # noqa: E402
+from bot.launch.service import free_port, port_is_free  # noqa: E402
 
 
 def rss_mb(port: int) -> float | None:

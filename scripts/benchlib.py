@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.stack import Service, Stack, StackError, free_port  # noqa: E402
+from bot.launch.service import Service, StackError, free_port  # noqa: E402
+from bot.launch.stack import Stack  # noqa: E402
 
 CACHE = Path(os.environ.get("CSA_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cs-assistant")
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"

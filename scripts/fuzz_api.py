@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import ADMIN_TOKEN, ROOT, http_json, log  # noqa: E402
-from bot.stack import Service, free_port  # noqa: E402
+from bot.launch.service import Service, free_port  # noqa: E402
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance," \
          "response_schema_conformance"

@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     for module in (health, catalogue, progress, discussions, admin, privacy):
         app.include_router(module.router)
 
-    from bot.web import router as web_router  # the browser chat page (GET /chat ...)
+    from bot.api.web import router as web_router  # the browser chat page (GET /chat ...)
 
     app.include_router(web_router)
 

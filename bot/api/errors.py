@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bot.records.errors import RecordsError
+from bot.domain.errors import RecordsError
 
 log = logging.getLogger("bot.api")
 

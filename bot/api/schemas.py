@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from bot.export.record import DiscussionRecord
+from bot.domain.export.record import DiscussionRecord
 
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 MAX_TEXT = 20_000  # an answer, reason or declaration: generous, but bounded

@@ -7,7 +7,7 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 from bot.api import schemas as s
-from bot.records.planning import unit_specs
+from bot.domain.planning import unit_specs
 from catalogue import lookup
 from catalogue.text import words
 

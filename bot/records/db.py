@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.records.errors import Conflict, NotFound, RecordsError
+from bot.domain.errors import Conflict, NotFound, RecordsError
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO / 'var' / 'assistant.db'}"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.records import audit
 from bot.records.db import fetch, write
 from bot.records.enrolment import enrolment_for, enrolments_of, set_unit_status, unit_statuses
-from bot.records.errors import Conflict, Forbidden, Invalid, NotFound
+from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.records.models import (
     Amendment,
     Answer,
@@ -31,8 +31,8 @@ from bot.records.models import (
     utcnow,
 )
 from bot.records.people import PersonLike, get_person, require_role
-from bot.records.planning import catalogue, plan_unit, resolve_unit, source_name, unit_specs
-from bot.records.refs import criterion_key
+from bot.domain.planning import catalogue, plan_unit, resolve_unit, source_name, unit_specs
+from bot.domain.refs import criterion_key
 
 MAX_ANSWER_BYTES = 50_000  # "50 kB": one chat message or paste; longer evidence belongs in a file
 ASSESSOR_DECLARATION = (

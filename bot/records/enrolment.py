@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from bot.records import audit
 from bot.records.db import fetch, write
-from bot.records.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Forbidden, Invalid, NotFound
 from bot.records.models import UNIT_STATUSES, Enrolment, Person, UnitStatus, utcnow
 from bot.records.people import PersonLike, get_person, require_role
-from bot.records.planning import catalogue, resolve_unit, source_name
+from bot.domain.planning import catalogue, resolve_unit, source_name
 
 
 def known_sources() -> list[str]:

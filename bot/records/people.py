@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.records import audit
 from bot.records.db import fetch, write
-from bot.records.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Forbidden, Invalid, NotFound
 from bot.records.models import CHANNELS, ROLES, ApiToken, Identity, Person, utcnow
 
 PersonLike = Person | int

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.gibberish import is_gibberish
+from bot.domain.gibberish import is_gibberish
 
 
 @pytest.mark.parametrize("text", ["asdfgh", "qwerty uiop", "kjhkjh", ";lkj;lkj", "zzzzzz", "ghghghgh", "@@@ ###"])

@@ -1,5 +1,5 @@
-"""Reading "start a professional discussion with Sam on unit 206" (bot.assessor.parse_start)."""
-from bot.assessor import parse_start
+"""Reading "start a professional discussion with Sam on unit 206" (bot.flows.assessor.parse_start)."""
+from bot.flows.assessor import parse_start
 
 
 def test_name_and_units():

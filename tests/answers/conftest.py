@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import Answer, LearnerContext, respond
-from bot.replies import MAX_REPLY_CHARS
+from bot.domain.answers import Answer, LearnerContext, respond
+from bot.domain.replies import MAX_REPLY_CHARS
 from catalogue import load_catalogue
 
 

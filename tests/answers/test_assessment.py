@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from bot.answers import LearnerContext
-from bot.answers.format import parse_payload
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.format import parse_payload
 
 from .conftest import buttons, text
 

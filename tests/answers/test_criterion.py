@@ -1,6 +1,6 @@
 """Conversation 5: what a criterion means (verbatim text, outcome, glossary verb, evidence, guidance)."""
-from bot.answers import LearnerContext
-from bot.answers.format import parse_payload
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.format import parse_payload
 
 from .conftest import buttons, text
 

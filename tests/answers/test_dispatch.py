@@ -1,9 +1,9 @@
 """respond(): small talk, fallback, button payloads, and properties every answer keeps."""
 import pytest
 
-from bot.answers import LearnerContext, respond
-from bot.answers.format import parse_payload
-from bot.replies import MAX_REPLY_CHARS
+from bot.domain.answers import LearnerContext, respond
+from bot.domain.answers.format import parse_payload
+from bot.domain.replies import MAX_REPLY_CHARS
 
 from .conftest import buttons, text
 

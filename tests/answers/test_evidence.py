@@ -1,6 +1,6 @@
 """Conversation 6: evidence types per specification, and whether evidence is listed for an outcome."""
-from bot.answers import LearnerContext
-from bot.answers.format import parse_payload
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.format import parse_payload
 
 from .conftest import buttons, text
 

@@ -1,6 +1,6 @@
 """Paging, payloads and labels used by every conversation module (no catalogue needed)."""
-from bot.answers.format import SHOW_MORE, join_words, paged, parse_payload, payload, split_text, unit_label
-from bot.replies import MAX_REPLY_CHARS
+from bot.domain.answers.format import SHOW_MORE, join_words, paged, parse_payload, payload, split_text, unit_label
+from bot.domain.replies import MAX_REPLY_CHARS
 from catalogue.model import UnitSpec
 
 
@@ -35,7 +35,7 @@ def test_split_text_cuts_an_overlong_line_between_words():
 
 
 def test_paged_offers_show_more_until_the_last_page_then_the_choice_buttons():
-    from bot.replies import Button
+    from bot.domain.replies import Button
 
     text = "\n".join("y" * 100 for _ in range(80))  # 8,080 characters: 8 replies of 11 lines, 3 pages
     choice = [Button("Pick", "/x")]

@@ -1,6 +1,6 @@
 """Conversation 1 (choosing a qualification) and 8 (qualification facts), on the real catalogue."""
-from bot.answers import LearnerContext
-from bot.answers.format import parse_payload
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.format import parse_payload
 
 from .conftest import buttons, sources, text
 

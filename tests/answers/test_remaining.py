@@ -1,7 +1,7 @@
 """Conversation 3: what the learner still needs, what-if swaps, and group credit questions."""
 import pytest
 
-from bot.answers import LearnerContext
+from bot.domain.answers import LearnerContext
 
 from .conftest import text
 

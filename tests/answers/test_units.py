@@ -1,8 +1,8 @@
 """Conversation 2: reporting units finished (claimed) or planned."""
 import pytest
 
-from bot.answers import LearnerContext
-from bot.answers.format import parse_payload
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.format import parse_payload
 
 from .conftest import buttons, text
 

@@ -1,5 +1,5 @@
 """The long-message guard every channel applies before the NLU (runs in the engine environment)."""
-from bot.channels.guard import LONG_MESSAGE, MAX_NLU_CHARS, guard
+from bot.engine.channels.guard import LONG_MESSAGE, MAX_NLU_CHARS, guard
 
 
 def test_ordinary_text_passes_unchanged():

@@ -42,7 +42,7 @@ def test_slack_manifest_points_both_request_urls_at_the_slack_webhook_and_asks_o
 
 
 def test_slack_manifest_events_are_the_ones_the_connector_answers():
-    slack = pytest.importorskip("bot.channels.slack", reason="connector needs the engine environment")
+    slack = pytest.importorskip("bot.engine.channels.slack", reason="connector needs the engine environment")
     dm = FakeSlack.event("hi", kind="message", channel_type="im")
     mention = FakeSlack.event("<@U0CSBOT01> hi", kind="app_mention", channel="C1")
     assert slack.incoming_from_event(dm) and slack.incoming_from_event(mention)

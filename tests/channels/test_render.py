@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.dedupe import SeenKeys
-from bot.channels.render import (
+from bot.engine.channels.dedupe import SeenKeys
+from bot.engine.channels.render import (
     ADAPTIVE_CARD_CONTENT_TYPE,
     adaptive_card,
     buttons_of,
@@ -13,7 +13,7 @@ from bot.channels.render import (
     slack_mrkdwn,
     teams_markdown,
 )
-from bot.replies import Button, Reply
+from bot.domain.replies import Button, Reply
 
 REPLY = Reply(
     "You still need *2 units* from group B:\n- Resolve complaints (206)\n- Buddy a colleague (207)",

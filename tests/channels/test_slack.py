@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("rasa", reason="the Slack connector runs in the Rasa engine environment")
 
-from bot.channels.slack import (  # noqa: E402
+from bot.engine.channels.slack import (  # noqa: E402
     Incoming,
     SlackInput,
     SlackSettings,

@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("rasa")
 
-from bot.channels.guard import LONG_MESSAGE, MAX_NLU_CHARS  # noqa: E402
-from bot.channels.socketio import GuardedSocketIOInput  # noqa: E402
+from bot.engine.channels.guard import LONG_MESSAGE, MAX_NLU_CHARS  # noqa: E402
+from bot.engine.channels.socketio import GuardedSocketIOInput  # noqa: E402
 
 
 def handler(channel: GuardedSocketIOInput, bot):

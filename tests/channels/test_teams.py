@@ -13,7 +13,7 @@ import pytest
 jwt = pytest.importorskip("jwt")
 pytest.importorskip("rasa", reason="the Teams connector runs in the Rasa engine environment")
 
-from bot.channels.teams import (  # noqa: E402
+from bot.engine.channels.teams import (  # noqa: E402
     AuthError,
     TeamsInput,
     TeamsSettings,

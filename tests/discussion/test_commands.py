@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discussion.commands import parse
+from bot.domain.discussion.commands import parse
 
 
 @pytest.mark.parametrize("text, kind, ref, unit, reason", [

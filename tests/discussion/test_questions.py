@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discussion.questions import suggest
+from bot.domain.discussion.questions import suggest
 
 
 @pytest.mark.parametrize("text, kind, question", [

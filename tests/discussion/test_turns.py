@@ -6,10 +6,10 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from bot.discussion import turns
+from bot.flows import discussion as turns
 from bot.records import audit, discussion as disc, enrolment
 from bot.records.db import dispose, new_engine, session_factory
-from bot.records.errors import Forbidden
+from bot.domain.errors import Forbidden
 from bot.records.models import Answer, Discussion
 from sqlalchemy.orm import Session
 
@@ -315,8 +315,8 @@ def test_a_turn_abandoned_by_a_dead_process_is_taken_over(session, world, d):
 
 
 def test_long_coverage_fits_one_message(session, world, d):
-    from bot.discussion import render
-    from bot.replies import MAX_REPLY_CHARS
+    from bot.domain.discussion import render
+    from bot.domain.replies import MAX_REPLY_CHARS
 
     items = disc.plan(session, d)
     many = {"met": [], "not_yet_met": items * 40, "not_covered": []}

@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from typing import Callable
 
-from bot.channels.render import buttons_of
+from bot.engine.channels.render import buttons_of
 
 
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float = 30.0) -> tuple[int, str]:

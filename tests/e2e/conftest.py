@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import ROOT, Stack, StackError, free_port
+from bot.launch.service import ROOT, StackError, free_port
+from bot.launch.stack import Stack
 from tests.fakes import start_fakes
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ def test_greeting(stack, sender):
 
 def test_help_lists_what_the_bot_can_do(stack, sender):
     reply = texts(stack.say(sender, "what can you do?")).lower()
-    # The help answer comes from the action server (bot.answers), not a canned response.
+    # The help answer comes from the action server (bot.domain.answers), not a canned response.
     for topic in ("still need", "criteri", "evidence", "professional discussion"):
         assert topic in reply, f"help should mention {topic!r}: {reply}"
 

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from bot.channels.render import slack_mrkdwn
+from bot.engine.channels.render import slack_mrkdwn
 from tests.e2e.channel_helpers import await_transcript, normalise, post, rest_transcript
 from tests.fakes.slack import BOT_USER_ID, buttons_in, text_of
 

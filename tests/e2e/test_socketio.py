@@ -13,7 +13,7 @@ def test_socketio_conversation_with_custom_action_and_long_message_guard(stack):
     session = f"socketio-{uuid.uuid4().hex[:8]}"
     chat = SocketIOChat(stack.services["rasa"].url)
     try:
-        assert chat.handshake["upgrades"] == []  # websocket is not offered (bot/channels/socketio.py)
+        assert chat.handshake["upgrades"] == []  # websocket is not offered (bot/engine/channels/socketio.py)
         chat.session(session)
         assert "qualifications assistant" in chat.say(session, "hello", until="assistant")
         unit = chat.say(session, "tell me about K/506/2155", until="Make telephone calls to customers")

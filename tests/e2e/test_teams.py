@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from bot.channels.render import teams_markdown
+from bot.engine.channels.render import teams_markdown
 from tests.e2e.channel_helpers import await_transcript, normalise, post, rest_transcript
 from tests.fakes.botframework import card_actions, reply_text
 

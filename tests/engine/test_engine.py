@@ -1,4 +1,4 @@
-"""bot/engine.py: the Rasa server's fixes change how fast Rasa checks an action server's reply,
+"""bot/engine/patches.py: the Rasa server's fixes change how fast Rasa checks an action server's reply,
 never what it accepts or how it refuses (runs in the Rasa engine environment)."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jsonschema  # noqa: E402
 from rasa.core import run  # noqa: E402
 from rasa.core.actions.action import RemoteAction  # noqa: E402
 
-from bot import engine  # noqa: E402
+from bot.engine import patches as engine  # noqa: E402
 
 ORIGINAL = RemoteAction._validate_action_result
 ORIGINAL_LOAD = run.load_agent_on_start

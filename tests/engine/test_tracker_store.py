@@ -1,4 +1,4 @@
-"""bot.stores.ResilientSQLTrackerStore writes exactly the events a turn added, without Rasa's
+"""bot.engine.stores.ResilientSQLTrackerStore writes exactly the events a turn added, without Rasa's
 counting query on every save (runs in the Rasa engine environment, on SQLite and, when it is
 running, PostgreSQL)."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.core.events import (ActionExecuted, BotUttered, SessionStarted, SlotSet,  # noqa: E402
                                      UserUttered)
 
-from bot.stores import ResilientSQLTrackerStore  # noqa: E402
+from bot.engine.stores import ResilientSQLTrackerStore  # noqa: E402
 from tests.services import reachable  # noqa: E402
 
 DOMAIN = Domain.from_yaml("""

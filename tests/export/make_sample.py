@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.export.pdf import to_pdf
+from bot.domain.export.pdf import to_pdf
+from bot.flows.export import record_of
 from bot.records import discussion as discussions
 from bot.records import enrolment, people
 from bot.records.db import dispose, migrate, session_factory
@@ -56,7 +57,7 @@ def record_discussion(s):
 def build_record(url: str) -> bytes:
     migrate(url)
     with session_factory(url)() as s:
-        data = to_pdf(record_discussion(s))
+        data = to_pdf(record_of(record_discussion(s)))
     dispose(url)
     return data
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.export.record import AmendmentEntry, AnswerVersion, CriterionEntry, DiscussionRecord, SignOffEntry, UnitEntry
+from bot.domain.export.record import AmendmentEntry, AnswerVersion, CriterionEntry, DiscussionRecord, SignOffEntry, UnitEntry
 
 T0 = datetime(2025, 3, 12, 10, 0, tzinfo=timezone.utc)
 UNIT = "J/506/2910"

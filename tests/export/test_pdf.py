@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot.export import text as export_text
-from bot.export.pdf import render_pdf
-from bot.export.record import AUTHENTICITY_STATEMENT, UnitEntry
+from bot.domain.export import text as export_text
+from bot.domain.export.pdf import to_pdf
+from bot.domain.export.record import AUTHENTICITY_STATEMENT, UnitEntry
 from tests.export.sample import LONG, sample_record
 
 
@@ -29,7 +29,7 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered() -> tuple[bytes, str]:
-    data = render_pdf(sample_record())
+    data = to_pdf(sample_record())
     return data, flat(pdf_text(data))
 
 
@@ -97,7 +97,7 @@ def test_signoffs_authenticity_and_amendments(rendered):
 def test_unsigned_record_says_so():
     record = sample_record()
     record.signoffs, record.amendments, record.status, record.signed_at = [], [], "finished", None
-    text = flat(pdf_text(render_pdf(record)))
+    text = flat(pdf_text(to_pdf(record)))
     assert "Assessor declaration Not yet signed by the assessor." in text
     assert "Learner confirmation Not yet signed by the learner." in text
     assert "Amendments after sign-off (0) None." in text
@@ -121,12 +121,12 @@ def test_unicode_is_drawn_or_named_never_dropped(rendered):
 def test_any_text_renders(answer):
     record = sample_record()
     record.criteria[0].answer = answer
-    assert render_pdf(record).startswith(b"%PDF-")
+    assert to_pdf(record).startswith(b"%PDF-")
 
 
 def test_without_unicode_font_falls_back_to_latin1(monkeypatch):
-    monkeypatch.setattr("bot.export.pdf.unicode_fonts", lambda: None)
-    text = flat(pdf_text(render_pdf(sample_record())))
+    monkeypatch.setattr("bot.domain.export.pdf.unicode_fonts", lambda: None)
+    text = flat(pdf_text(to_pdf(sample_record())))
     assert "I'd say the \"customer experience\" is everything they feel about us [grinning face] - start to finish..." in text
     assert "[cyrillic capital letter ka]" in text
 
@@ -156,11 +156,11 @@ def test_amended_criterion_points_to_the_amendment(rendered):
 
 def test_units_named_per_criterion_only_when_several():
     record = sample_record()
-    assert "Unit J/506/2910" not in flat(pdf_text(render_pdf(record)))  # one unit: named in the details only
+    assert "Unit J/506/2910" not in flat(pdf_text(to_pdf(record)))  # one unit: named in the details only
     record.units.append(UnitEntry("K/506/2169", "Resolve customers' problems", "4"))
     record.criteria[1].unit_ref = "K/506/2169"  # the amendment names unit J/506/2910, so it no longer applies
     record.amendments[0].unit_ref = "J/506/2910"
-    text = flat(pdf_text(render_pdf(record)))
+    text = flat(pdf_text(to_pdf(record)))
     assert "Unit J/506/2910: Understand customers and customer retention" in text
     assert "Unit K/506/2169: Resolve customers' problems" in text
     assert "K/506/2169 1.2" in text  # the summary table gives the unit with the reference

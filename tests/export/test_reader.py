@@ -5,8 +5,8 @@ import csv
 import io
 import json
 
-from bot.export import to_csv, to_json, to_pdf
-from bot.export.reader import record_of
+from bot.domain.export import to_csv, to_json, to_pdf
+from bot.flows.export import record_of
 from tests.export.make_sample import ANSWERS, record_discussion
 from tests.records.conftest import _pg_schema, _sqlite_template, db, db_url, session  # noqa: F401
 
@@ -41,9 +41,10 @@ def test_record_read_from_the_database(session):  # noqa: F811
 
 def test_every_format_from_a_discussion(session):  # noqa: F811
     d = record_discussion(session)
-    assert to_pdf(d).startswith(b"%PDF-")
-    rows = list(csv.DictReader(io.StringIO(to_csv(d).decode("utf-8-sig"), newline="")))
+    r = record_of(d)
+    assert to_pdf(r).startswith(b"%PDF-")
+    rows = list(csv.DictReader(io.StringIO(to_csv(r).decode("utf-8-sig"), newline="")))
     assert [row["criterion_ref"] for row in rows] == ["1.1", "1.2", "1.3", "1.4", "1.5"]
     assert rows[4]["amendments"].endswith("(Reason made specific after IQA sampling.)") and rows[3]["amendments"] == ""
-    data = json.loads(to_json(d))
+    data = json.loads(to_json(r))
     assert data["id"] == d.id and len(data["criteria"]) == 5 and data["amendments"][0]["unit_ref"] == "J/506/2910"

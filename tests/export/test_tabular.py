@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from bot.export.tabular import CSV_COLUMNS, to_csv, to_json
+from bot.domain.export.tabular import CSV_COLUMNS, to_csv, to_json
 from tests.export.sample import CURLY, LONG, NON_LATIN, sample_record
 
 

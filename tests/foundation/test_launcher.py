@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.stack import ROOT, Stack, StackError
+from bot.launch.service import ROOT, StackError
+from bot.launch.stack import Stack
 
 
 def test_port_in_use_names_port_and_variable(tmp_path):

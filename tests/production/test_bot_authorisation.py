@@ -1,5 +1,5 @@
 """Every assessor-only bot action against every role, through the functions the Rasa actions call
-(bot.assessor): a learner, an admin, the learner's own assessor and another assessor. A learner who
+(bot.flows.assessor): a learner, an admin, the learner's own assessor and another assessor. A learner who
 smuggles a discussion id into the conversation (e.g. '/intent{"discussion_id": "1"}') still cannot
 record anything."""
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot import assessor as chat
+from bot.flows import assessor as chat
 from bot.records import enrolment, people
 from bot.records.db import session_factory
-from bot.records.errors import RecordsError
+from bot.domain.errors import RecordsError
 from bot.records.models import Answer, Discussion
 
 UNIT = "D/506/2119"  # SFJ L2, Communicate verbally with customers

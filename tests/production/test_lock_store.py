@@ -1,4 +1,4 @@
-"""bot.stores.AtomicRedisLockStore serialises one conversation across processes (real Redis, in
+"""bot.engine.stores.AtomicRedisLockStore serialises one conversation across processes (real Redis, in
 the Rasa engine environment): two processes, each with its own store, increment a counter with a
 deliberately racy read-sleep-write inside the conversation's lock; no increment may be lost.
 Rasa's own RedisLockStore loses some under the same test (the reason this class exists)."""
@@ -9,13 +9,13 @@ import uuid
 
 import pytest
 
-from bot.stack import ROOT
+from bot.launch.service import ROOT
 from tests.services import reachable
 
 WORKER = r"""
 import asyncio, sys, redis
 from rasa.utils.endpoints import EndpointConfig
-from bot.stores import AtomicRedisLockStore
+from bot.engine.stores import AtomicRedisLockStore
 from rasa.core.lock_store import RedisLockStore
 prefix, counter, kind = sys.argv[1], sys.argv[2], sys.argv[3]
 red = redis.StrictRedis(host="127.0.0.1", port=6379, db=1)

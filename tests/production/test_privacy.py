@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from bot import privacy
+from bot.flows import privacy
 from bot.records import audit, discussion as disc, enrolment, people
-from bot.records.errors import Forbidden, Invalid
+from bot.domain.errors import Forbidden, Invalid
 from bot.records.models import Answer, AuditEntry, Discussion, Identity, Person, Turn
 
 # Rasa 3.6 SQLTrackerStore's table, as it creates it

@@ -1,4 +1,4 @@
-"""The production profile's launcher part (bot/profile.py), without starting servers: settings,
+"""The production profile's launcher part (bot/launch/profile.py), without starting servers: settings,
 the services it plans, and restarting a service that died."""
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from bot import profile
-from bot.stack import ROOT, Service, Stack, StackError
+from bot.launch import profile
+from bot.launch.service import ROOT, Service, StackError
+from bot.launch.stack import Stack
 
 
 def plan(tmp_path, monkeypatch, **env) -> Stack:
@@ -41,11 +42,11 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
     assert [s[f"rasa-{i}"].port for i in (1, 2, 3)] == [15006, 15007, 15008]
     assert [s[f"actions-{i}"].port for i in (1, 2)] == [15055, 15056]
     rasa = s["rasa-2"].argv
-    assert rasa[1:4] == ["-m", "bot.engine", "run"]  # Rasa's own command with bot/engine.py's fixes
+    assert rasa[1:4] == ["-m", "bot.engine", "run"]  # Rasa's own command with bot/engine/patches.py's fixes
     assert rasa[rasa.index("--endpoints") + 1] == str(ROOT / "endpoints.production.yml")
     assert rasa[rasa.index("--port") + 1] == "15007" and rasa[-2:] == ["--interface", "127.0.0.1"]
     balancer = s["rasa"].argv
-    assert s["rasa"].port == 15005 and "bot.balancer" in balancer
+    assert s["rasa"].port == 15005 and "bot.launch.balancer" in balancer
     assert balancer[balancer.index("--actions") + 1] == "http://127.0.0.1:15055,http://127.0.0.1:15056"
     env = s["actions-1"].env
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:15005/webhook"  # actions go through the balancer

@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.stack import ROOT, Stack, StackError, free_port
+from bot.launch.service import ROOT, StackError, free_port
+from bot.launch.stack import Stack
 from catalogue import load_catalogue
 from tests.e2e.conftest import ADMIN_TOKEN, api, texts
 from tests.services import reachable

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.records import planning
+from bot.domain import planning
 from bot.records.db import dispose, engine_for, migrate, session_factory
 from bot.records.models import Base
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.records import audit, discussion as disc, enrolment, people
-from bot.records.errors import Conflict, Forbidden, Invalid, NotFound
+from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.records.models import Answer, Decision
 
 

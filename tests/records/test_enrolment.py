@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.records import audit, enrolment, people
-from bot.records.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Forbidden, Invalid, NotFound
 
 
 def test_enrol_is_idempotent_and_updates_assessor(session, world):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.records import audit, people
-from bot.records.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Forbidden, Invalid, NotFound
 from bot.records.models import ApiToken, Identity
 
 

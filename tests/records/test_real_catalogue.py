@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discussion import turns
+from bot.flows import discussion as turns
 from bot.records import discussion as disc, enrolment, people
-from bot.records.errors import NotFound
-from bot.records.planning import catalogue, plan_unit, resolve_unit
+from bot.domain.errors import NotFound
+from bot.domain.planning import catalogue, plan_unit, resolve_unit
 
 
 @pytest.fixture(scope="module")

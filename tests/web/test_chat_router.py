@@ -14,7 +14,7 @@ pytest.importorskip("fastapi", reason="the web chat runs in the application envi
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from bot.web import router  # noqa: E402
+from bot.api.web import router  # noqa: E402
 from tests.fakes.server import FakeServer, Request  # noqa: E402
 
 

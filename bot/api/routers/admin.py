@@ -9,7 +9,7 @@ from bot.api import schemas as s
 from bot.api.auth import current_person, get_session, require_admin
 from bot.records import enrolment as enrolments
 from bot.records import people
-from bot.records.errors import Invalid
+from bot.domain.errors import Invalid
 from bot.records.models import Identity, Person
 
 router = APIRouter(prefix="/api", tags=["admin"],

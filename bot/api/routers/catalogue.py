@@ -9,7 +9,7 @@ from bot.api import schemas as s
 from bot.api.auth import current_person
 from bot.api.catalogue_access import find_unit, get_catalogue, qualification_doc, summary_of, unit_summary
 from bot.api.search import search as search_catalogue
-from bot.records.planning import pd_listed, source_name, unit_specs
+from bot.domain.planning import pd_listed, source_name, unit_specs
 from catalogue.model import Criterion, Outcome, UnitSpec
 
 router = APIRouter(prefix="/api", tags=["catalogue"], dependencies=[Depends(current_person)],

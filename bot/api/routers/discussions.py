@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.api import schemas as s
 from bot.api.auth import current_person, discussion_for, get_session, sees_learner, visible_discussions
-from bot.export import EXPORTERS, MEDIA_TYPES
-from bot.export.reader import record_of
+from bot.domain.export import EXPORTERS, MEDIA_TYPES
+from bot.flows.export import record_of
 from bot.records import discussion as discussions
 from bot.records.enrolment import enrolment_for
 from bot.records.models import DISCUSSION_STATUSES, Discussion, Person

@@ -1,5 +1,5 @@
 """GDPR: a person's data as JSON (admins, or the person themself) and erasure of a learner
-(admins only). The work is done by bot.privacy; see its docstring for what is covered."""
+(admins only). The work is done by bot.flows.privacy; see its docstring for what is covered."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from bot import privacy
+from bot.flows import privacy
 from bot.api import schemas as s
 from bot.api.auth import current_person, get_session, require_admin
 from bot.records.models import Person

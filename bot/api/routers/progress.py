@@ -10,7 +10,7 @@ from bot.api.auth import current_person, get_session, learner_for
 from bot.api.catalogue_access import get_catalogue, unit_summary
 from bot.records.enrolment import enrolments_of
 from bot.records.models import UNIT_STATUSES, Person, UnitStatus
-from bot.records.planning import unit_specs
+from bot.domain.planning import unit_specs
 from catalogue import rules
 
 router = APIRouter(prefix="/api", tags=["progress"], responses=s.PROBLEMS)

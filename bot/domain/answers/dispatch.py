@@ -1,0 +1,175 @@
+"""respond(): route an intent to its conversation module.
+
+The message text is the truth (entities are hints). A button click arrives as a slash-intent payload,
+e.g. /report_units{"unit": "D/506/2119", "status": "claimed"}; its entities are read from the payload
+and its "text" entity, when present, stands for the learner's original message ("Show more").
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable
+
+from bot.domain.replies import Reply
+
+from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
+from .context import Answer, LearnerContext
+from .cues import RULE_TOPICS, topics_in
+from .format import fit, parse_payload, payload
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Answer]
+
+# intent -> (handler, takes a page number)
+_CATALOGUE: dict[str, tuple[Handler, bool]] = {
+    "choose_qualification": (qualification.choose, False),
+    "report_units": (units.report, False),
+    "ask_remaining": (remaining.remaining, True),
+    "ask_what_if": (remaining.what_if, True),
+    "ask_group_credits": (remaining.group_credits, True),
+    "ask_unit_info": (unit_info.unit_info, True),
+    "ask_list_units": (unit_info.list_units, True),
+    "ask_criterion": (criterion.explain, True),
+    "ask_evidence_type": (evidence.evidence_type, True),
+    "ask_evidence_allowed": (evidence.allowed, True),
+    "ask_assessment_rule": (assessment.rule, True),
+    "ask_qualification_info": (qualification.info, True),
+}
+_SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
+    "greet": smalltalk.greet, "goodbye": smalltalk.goodbye, "thank": smalltalk.thank, "help": smalltalk.help_,
+    "affirm": smalltalk.affirm, "deny": smalltalk.deny, "out_of_scope": smalltalk.out_of_scope,
+    "human_handoff": smalltalk.human_handoff,
+}
+
+
+def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, cat=None) -> Answer:
+    """The replies to one learner message. `cat` defaults to the process-wide catalogue."""
+    entities = {k: list(v) for k, v in (entities or {}).items()}
+    if ctx.pending:
+        cat = _loaded(cat)
+        picked = pick(cat, text or "", intent, ctx.pending)
+        if picked is not None:  # "the second one" after a choice: as if its button had been clicked
+            text = picked
+    clicked = parse_payload(text or "")
+    if clicked is not None:
+        intent, given = clicked
+        entities.update(given)
+        text = (given.get("text") or [""])[0]
+    page = _page(entities)
+    if intent in _SMALLTALK:  # small talk never needs the catalogue (nor waits for it to load)
+        return _SMALLTALK[intent](ctx)
+    cat = _loaded(cat)
+    if intent not in _CATALOGUE:
+        return fallback(cat, text or "", ctx, entities.get("_ranking", []))
+    handler, paged = _CATALOGUE[intent]
+    try:
+        answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
+        answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
+        return answer
+    except Exception:  # a reply must always go back to the chat; the trace goes to the log
+        log.exception("answer failed: intent=%s text=%r", intent, text)
+        return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
+                             "other words.")])
+
+
+def _loaded(cat):
+    if cat is not None:
+        return cat
+    from catalogue import load_catalogue  # imported here: small talk must not pay for building the catalogue
+
+    return load_catalogue()
+
+
+def _page(entities: dict[str, list[str]]) -> int:
+    try:
+        return max(1, int((entities.get("page") or ["1"])[0]))
+    except ValueError:
+        return 1
+
+
+_ORDINAL = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
+            "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5, "last": -1}
+_PICK = re.compile(r"^\s*(?:(?:the|option|number|no\.?)\s*)?(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|"
+                   r"5th|one|two|three|four|five|[1-9])(?:\s+(?:one|option))?(?:\s+please)?\s*[.!]?\s*$", re.I)
+_WORDS = re.compile(r"[^a-z0-9 ]+")
+
+
+def pick(cat, text: str, intent: str, options: list[str]) -> str | None:
+    """The payload of the option a short reply picks: "2", "the second one", "last", "yes" to a single
+    option, or a few words that occur in exactly one option's title ("in writing")."""
+    if not options:
+        return None
+    m = _PICK.match(text)
+    if m:
+        token = m.group(1).lower()
+        n = int(token) if token.isdigit() else _ORDINAL[token]
+        if -1 <= n <= len(options) and n:
+            return options[n - 1] if n > 0 else options[-1]
+        return None
+    if intent == "affirm" and len(options) == 1:
+        return options[0]
+    words = _WORDS.sub(" ", text.lower()).split()
+    if not words or len(words) > 6:
+        return None
+    phrase = " ".join(words)
+    hits = [o for o in options if phrase in " ".join(_WORDS.sub(" ", _option_title(cat, o).lower()).split())]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _option_title(cat, option: str) -> str:
+    parsed = parse_payload(option)
+    if parsed is None:
+        return option
+    _, entities = parsed
+    for ref in entities.get("unit", []):
+        if cat.unit(ref) is not None:
+            return cat.unit(ref).title
+    for sid in entities.get("qualification", []):
+        if sid in cat.sources:
+            return cite.title(cat, sid)
+    return option
+
+
+# what each intent offers, as a "did you mean" button that re-asks the message under that intent
+INTENT_LABELS = {
+    "choose_qualification": "Choose my qualification", "report_units": "Record these units",
+    "ask_remaining": "What do I still need?", "ask_what_if": "Try a change to my plan",
+    "ask_group_credits": "Group credit rules", "ask_unit_info": "Tell me about a unit",
+    "ask_list_units": "List units", "ask_criterion": "Explain a criterion",
+    "ask_evidence_type": "Explain an evidence type", "ask_evidence_allowed": "Can I use this evidence?",
+    "ask_assessment_rule": "Assessment rules", "ask_qualification_info": "Qualification facts",
+    "help": "What can you do?", "human_handoff": "Talk to a person",
+}
+
+
+def fallback(cat, text: str, ctx: LearnerContext, ranking: list[str] | None = None) -> Answer:
+    """'Did you mean ...?' with buttons built from what the message seems to be about, then from the
+    classifier's next best intents (each re-asks the same message under that intent)."""
+    guesses: list[tuple[str, str]] = []
+    crit = resolve.criterion(text)
+    unit = resolve.unit(cat, text, ctx.source_id)
+    if unit is not None and unit.ref:
+        title = cat.unit(unit.ref).title
+        if crit is not None and crit.ref:
+            guesses.append((f"Explain {crit.ref} of {title}", payload("ask_criterion", unit=unit.ref, criterion=crit.ref)))
+        guesses.append((f"Tell me about {title}", payload("ask_unit_info", unit=unit.ref)))
+        if ctx.source_id and not unit.outside:
+            guesses.append((f"I've finished {title}", payload("report_units", unit=unit.ref, status="claimed")))
+    kinds = [found.key for found in resolve.evidence_types(cat, text)[:1]]
+    for key in kinds:
+        guesses.append((f"What is {evidence.NAMES[key]}?", payload("ask_evidence_type", evidence_type=key)))
+    for topic in [t for t in topics_in(text, RULE_TOPICS) if t not in kinds][:1]:
+        guesses.append((f"Rules on {assessment.TOPIC_NAMES[topic]}", payload("ask_assessment_rule", topic=topic)))
+    for hit in resolve.qualifications(cat, text)[:1]:
+        if cat.source(hit.source_id).qualification is not None and hit.source_id != ctx.source_id:
+            guesses.append((f"I'm doing the {cat.source(hit.source_id).qualification.title}",
+                            payload("choose_qualification", qualification=hit.source_id)))
+    if ctx.source_id and any(w in text.lower() for w in ("need", "left", "remaining", "credits")):
+        guesses.append(("What do I still need?", payload("ask_remaining")))
+    offered = {parse_payload(p)[0] for _, p in guesses}
+    for intent in ranking or []:
+        if intent in INTENT_LABELS and intent not in offered and len(guesses) < 4:
+            guesses.append((INTENT_LABELS[intent], payload(intent, text=text) if text else payload(intent)))
+            offered.add(intent)
+    return smalltalk.fallback(guesses)

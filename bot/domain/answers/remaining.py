@@ -1,0 +1,299 @@
+"""Conversation 3: what the learner still needs, what-if swaps and group credit questions.
+
+The rules engine (catalogue.rules) decides; this module only puts its report into chat-sized words.
+Units the learner says they have finished count here as done, but are always called "claimed" until an
+assessor confirms them.
+"""
+from __future__ import annotations
+
+from bot.domain.replies import Button, Reply
+from catalogue import rules
+
+from . import cite, resolve
+from .context import Answer, LearnerContext
+from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
+from .format import join_words, paged, payload, plural
+from .qualification import ask_to_choose
+from .unit_info import group_text, rule_parts, where_else
+
+
+def _title(cat, source_id: str, ref: str) -> str:
+    """'Manage diary systems (unit 39, 2 credits)': the title, the source's own unit number and the credits."""
+    spec = cat.spec(ref, source_id) or cat.unit(ref).spec()
+    number = f"unit {spec.number}, " if spec.number and spec.source == source_id else ""
+    credit = "credit" if cat.source(source_id).qualification.rules.credit_name == "credits" else "credit point"
+    return f"{spec.title} ({number}{plural(spec.credits, credit)})"
+
+
+def _status_lines(cat, report: rules.Report) -> list[str]:
+    cn = report.credit_name
+    sid = report.source
+    rows = []
+    for g in report.groups:
+        group = next(x for x in cat.source(sid).qualification.rules.groups if x.id == g.id)
+        head = f"- {group_text(group, cn)}: "
+        if g.mandatory:
+            done = f"{len(g.units)} of {len(g.units) + len(g.missing)} units done"
+            rows.append(head + (f"{done}; still to do: {'; '.join(_title(cat, sid, r) for r in g.missing)}"
+                                if g.missing else "all done"))
+            continue
+        bits = [f"{g.counted} {cn}" + (f" from {plural(len(g.units), 'unit')}" if g.units else "")]
+        if g.shortfall:
+            bits.append(f"*{g.shortfall} more needed*")
+        if g.unit_shortfall:
+            bits.append(f"*{plural(g.unit_shortfall, 'more unit')} needed*")
+        if g.max_reached:
+            bits.append("maximum reached: more units here won't count")
+        if g.over_max:
+            bits.append(f"{g.over_max} {cn} over the maximum don't count")
+        if g.met and not g.max_reached and (g.min_credits or g.min_units):
+            bits.append("minimum met")
+        rows.append(head + ", ".join(bits))
+    if report.level:
+        lv = report.level
+        rows.append(f"- Level {lv.level} or above: {lv.counted} of at least {lv.required} {cn}"
+                    + (f" (*{lv.shortfall} short*)" if lv.shortfall else " (met)"))
+    if report.total_units is not None:
+        rows.append(f"- Units: {report.units} of {report.total_units}"
+                    + (f" ({report.optional_count} of {report.optional_units} optional)"
+                       if report.optional_units is not None else ""))
+    total = f"- Total: {report.credits} of at least {report.min_credits} {cn}"
+    rows.append(total + (f" (*{report.shortfall} to go*)" if report.shortfall else " (met)"))
+    for rejected in report.rejected:
+        rows.append(f"- Not counted: {rejected.ref}: {rejected.reason}")
+    rows += [f"- Note: {n}" for n in report.notes if "do not count" not in n]
+    return rows
+
+
+def _suggestion_lines(cat, source_id: str, s: rules.Suggestion, cn: str) -> list[str]:
+    """The units to add, by group; mandatory units are listed above already, so only counted here."""
+    groups = {g.id: g for g in cat.source(source_id).qualification.rules.groups}
+    rows = []
+    for gid, refs in s.by_group.items():
+        if groups[gid].mandatory:
+            rows.append(f"  - Group {gid}: its {plural(len(refs), 'mandatory unit')} above")
+        else:
+            rows.append(f"  - Group {gid}: " + "; ".join(_title(cat, source_id, r) for r in refs))
+    return rows
+
+
+def _size(s: rules.Suggestion, cn: str) -> str:
+    return f"+{s.credits} {cn}" + (f", +{s.glh} GLH" if s.glh is not None else "")
+
+
+def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    if ctx.source_id is None:
+        return ask_to_choose(cat, "First tell me your qualification, then I can work out what you still need.")
+    sid = ctx.source_id
+    done = ctx.done
+    result = rules.remaining(cat, sid, done, "credits", 1)
+    report = result.report
+    q = cat.source(sid).qualification
+    cn = report.credit_name
+    if report.valid:
+        head = (f"With the {plural(len(done), 'unit')} you've told me about, you meet the rules of combination of "
+                f"the *{q.title}* ({report.credits} {cn}).")
+    else:
+        head = (f"*{q.title}*: {report.credits} of {report.min_credits} {cn} so far, counting "
+                f"{plural(len(done), 'unit')} you've finished.")
+    unconfirmed = [r for r in ctx.claimed if r not in ctx.achieved]
+    if unconfirmed:
+        head += f" ({plural(len(unconfirmed), 'unit is', 'units are')} your own claim, not yet confirmed by your assessor.)"
+    sections = [("\n".join([head, *_status_lines(cat, report)]), cite.rules_source(cat, sid))]
+    if not report.valid:
+        sections += [(block, cite.rules_source(cat, sid)) for block in _suggestions(cat, sid, done, result, cn)]
+    if ctx.planned:
+        sections.append((_with_planned(cat, sid, done, ctx.planned, cn), cite.rules_source(cat, sid)))
+    buttons = [Button("List my optional units", payload("ask_list_units", text="optional units"))]
+    return Answer(paged(sections, intent="ask_remaining", message=text, page=page, buttons=buttons))
+
+
+def _suggestions(cat, sid: str, done: list[str], result: rules.Remaining, cn: str) -> list[str]:
+    """One block per suggestion: fewest extra credits, then fewest GLH where that is a different set."""
+    if not result.possible:
+        return [result.note or "No set of additional units can complete the qualification from these units."]
+    by_credits = result.suggestions[0]
+    blocks = ["\n".join([f"*Quickest way to finish* (fewest extra {cn}: {_size(by_credits, cn)}):",
+                         *_suggestion_lines(cat, sid, by_credits, cn)])]
+    by_glh = rules.suggest(cat, sid, done, "glh", 1)
+    if by_glh and by_glh[0].minimised == "glh" and set(by_glh[0].units) != set(by_credits.units):
+        blocks.append("\n".join([f"*Fewest guided learning hours* ({_size(by_glh[0], cn)}):",
+                                 *_suggestion_lines(cat, sid, by_glh[0], cn)]))
+    return blocks
+
+
+def needs(report: rules.Report) -> list[str]:
+    """What a report still lacks, in short phrases: "the 5 mandatory units of Group A", "13 more credits in Group C"."""
+    cn = report.credit_name
+    out = []
+    for g in report.groups:
+        if g.missing:
+            out.append(f"{plural(len(g.missing), 'mandatory unit')} of Group {g.id}")
+        if g.shortfall and not g.missing:
+            out.append(f"{g.shortfall} more {cn} in Group {g.id}")
+        if g.unit_shortfall and not g.missing:
+            out.append(f"{plural(g.unit_shortfall, 'more unit')} from Group {g.id}")
+    if report.level and report.level.shortfall:
+        out.append(f"{report.level.shortfall} more {cn} at level {report.level.level} or above")
+    if report.shortfall:
+        out.append(f"{report.shortfall} more {cn} in total")
+    if report.total_units is not None and report.units > report.total_units:
+        out.append(f"{report.units - report.total_units} units fewer (exactly {report.total_units} are allowed)")
+    return out
+
+
+def _with_planned(cat, sid: str, done: list[str], planned: list[str], cn: str) -> str:
+    report = rules.check(cat, sid, list(dict.fromkeys(done + planned)))
+    if report.valid:
+        return f"Your planned units ({len(planned)}) would complete the qualification."
+    return (f"With your {plural(len(planned), 'planned unit')} as well you'd have {report.credits} {cn}; you'd "
+            f"still need {join_words(needs(report))}.")
+
+
+# --- what if ------------------------------------------------------------------------------
+
+
+def _units_named(cat, text: str | None, sid: str) -> list[resolve.UnitRef]:
+    """Every unit one side of a what-if names ("407 and 408"), else the one unit its words name."""
+    if not text:
+        return []
+    found = resolve.units(cat, text, sid)
+    if not found:
+        one = resolve.unit(cat, text, sid)
+        found = [one] if one is not None else [resolve.UnitRef(text)]
+    return found
+
+
+def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    if ctx.source_id is None:
+        return ask_to_choose(cat, "First tell me your qualification, then I can try out changes.")
+    sid = ctx.source_id
+    old_text, new_text = what_if_parts(text)
+    olds, news = _units_named(cat, old_text, sid), _units_named(cat, new_text, sid)
+    if not olds and not news:
+        return Answer([Reply("Tell me the change, e.g. \"what if I swap 206 for 207\", \"what if I drop exceed "
+                             "customer expectations\" or \"what if I add buddy a colleague\".")])
+    for part in olds + news:
+        if part.ref is None:
+            options = ", ".join(_title(cat, sid, r) for r in part.options if cat.spec(r, sid))
+            maybe = f" (possibly: {options})" if options else ""
+            return Answer([Reply(f"I'm not sure which unit \"{part.mention}\" is{maybe}. Try its number or code.")])
+    replies = [_outside_reply(cat, sid, p) for p in news if p.outside]
+    replies += [_outside_reply(cat, sid, p, "so leaving it out changes nothing") for p in olds if p.outside]
+    out_refs = [p.ref for p in olds if not p.outside]
+    in_refs = [p.ref for p in news if not p.outside]
+    if not out_refs and not in_refs:
+        return Answer(replies)
+    base = list(dict.fromkeys(ctx.done + ctx.planned))
+    plan = [r for r in base if r not in out_refs] + [r for r in in_refs if r not in base]
+    before, after = rules.check(cat, sid, base), rules.check(cat, sid, plan)
+    cn = after.credit_name
+    change = " and ".join(filter(None, [
+        f"without {join_words([_title(cat, sid, r) for r in out_refs])}" if out_refs else None,
+        f"with {join_words([_title(cat, sid, r) for r in in_refs])}" if in_refs else None]))
+    rows = [f"Your plan (finished and planned units) {change}:"]
+    missing = [r for r in out_refs if r not in base]
+    if missing:
+        rows.append(f"(Note: {join_words([_title(cat, sid, r) for r in missing])} isn't in your finished or "
+                    f"planned units.)")
+    rows.append(f"- Total: {before.credits} -> {after.credits} {cn} (at least {after.min_credits} needed)")
+    for b, a in zip(before.groups, after.groups):
+        if (b.counted, b.met) != (a.counted, a.met):
+            rows.append(f"- Group {a.id}: {b.counted} -> {a.counted} {cn}" + ("" if a.met else " (not met)"))
+    if after.level and before.level and after.level.counted != before.level.counted:
+        rows.append(f"- Level {after.level.level}+: {before.level.counted} -> {after.level.counted} of "
+                    f"{after.level.required}")
+    if after.total_units is not None and before.units != after.units:
+        rows.append(f"- Units: {before.units} -> {after.units} of {after.total_units}")
+    if after.valid:
+        rows.append("That plan would meet the rules of combination.")
+    else:
+        rows.append(f"It would still need {join_words(needs(after))}.")
+    return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid)), *replies])
+
+
+def _outside_reply(cat, sid: str, found: resolve.UnitRef, consequence: str = "so it can't count towards it") -> Reply:
+    spec = cat.unit(found.ref).spec()
+    places = "; ".join(where for r in (found.options or [found.ref]) for where in where_else(cat, r))
+    return Reply(f"{spec.title} ({found.ref}) is not in your {cite.title(cat, sid)}, {consequence}. "
+                 f"It is in: {places}.", source=cite.rules_source(cat, sid))
+
+
+# --- group credits --------------------------------------------------------------------------
+
+
+def group_credits(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    if ctx.source_id is None:
+        return ask_to_choose(cat, "Which qualification? Choose yours first:")
+    sid = ctx.source_id
+    q = cat.source(sid).qualification
+    groups = {g.id: g for g in q.rules.groups}
+    cn = q.rules.credit_name
+    letters = [v.upper() for v in entities.get("group", [])] or group_letters(text)
+    if not letters and wants_mandatory(text):
+        letters = [g.id for g in q.rules.groups if g.mandatory]
+    unknown = [x for x in letters if x not in groups]
+    rows = []
+    if unknown:
+        rows.append(f"The {q.title} has no group {join_words(unknown, 'or')}; its groups are "
+                    f"{join_words(list(groups))}.")
+    asked = [groups[x] for x in letters if x in groups]
+    if not asked:  # no group named: the rule of every group
+        rows += [(f"Group {g.id}: mandatory, every unit." if g.mandatory else _group_rule(g, cn))
+                 + f" ({_available(cat, sid, g, cn)})" for g in q.rules.groups]
+        rows.append(_totals(q.rules))
+        return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+    amounts = group_amounts(text)
+    single = credit_amount(text) if len(asked) == 1 and not amounts else None
+    for group in asked:
+        rows.append(_group_answer(cat, sid, q, group, amounts.get(group.id, single)))
+    others = [g for g in q.rules.groups if g not in asked and (g.mandatory or g.min_credits or g.min_units)]
+    if others:
+        rows.append("You also need: " + "; ".join(_need(cat, sid, g, cn) for g in others) + ".")
+    return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+
+
+def _available(cat, sid: str, group, cn: str) -> str:
+    return f"{plural(len(group.units), 'unit')} worth {sum(cat.spec(r, sid).credits for r in group.units)} {cn}"
+
+
+def _totals(rules_: "rules.RuleSet") -> str:
+    text = f"In total at least {rules_.min_credits} {rules_.credit_name}"
+    if rules_.level_credits:
+        text += f", {rules_.level_credits[1]} of them from units at level {rules_.level_credits[0]} or above"
+    if rules_.total_units:
+        text += f"; exactly {rules_.total_units} units ({rules_.optional_units} optional)"
+    return text + "."
+
+
+def _group_answer(cat, sid: str, q, group, amount: int | None) -> str:
+    cn = q.rules.credit_name
+    available = sum(cat.spec(r, sid).credits for r in group.units)
+    facts = f"Group {group.id} has {_available(cat, sid, group, cn)} in total."
+    if group.mandatory:
+        return f"Group {group.id} is mandatory: you take all of its units, {available} {cn}."
+    if amount is None:
+        answer = _group_rule(group, cn)
+    elif amount > available:
+        answer = f"*No*: Group {group.id} only holds {available} {cn} in total, so {amount} isn't possible."
+    elif group.max_credits is not None and amount > group.max_credits:
+        answer = (f"*No*: at most {group.max_credits} {cn} count from Group {group.id}; "
+                  f"{amount - group.max_credits} of your {amount} wouldn't count towards the {q.rules.min_credits}.")
+    elif group.min_credits and amount < group.min_credits:
+        answer = f"*Not enough*: Group {group.id} needs at least {group.min_credits} {cn}."
+    else:
+        answer = f"*Yes*: {amount} {cn} from Group {group.id} is within its rule. {_group_rule(group, cn)}"
+    return f"{answer}\n{facts}"
+
+
+def _group_rule(group, cn: str) -> str:
+    parts = rule_parts(group, cn)
+    return f"Group {group.id}: {join_words(parts) if parts else 'no minimum or maximum'}."
+
+
+def _need(cat, sid: str, g, cn: str) -> str:
+    if g.mandatory:
+        return f"all of Group {g.id} ({sum(cat.spec(r, sid).credits for r in g.units)} {cn})"
+    if g.min_credits:
+        return f"at least {g.min_credits} {cn} from Group {g.id}"
+    return f"at least {plural(g.min_units, 'unit')} from Group {g.id}"

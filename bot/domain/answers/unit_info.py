@@ -1,0 +1,202 @@
+"""Conversation 4: what a unit is (group, level, credits, GLH, outcomes, sources, differences),
+and listing the units of a group."""
+from __future__ import annotations
+
+from bot.domain.replies import Button, Reply
+from catalogue.model import Difference, Group, UnitSpec
+
+from . import cite, resolve
+from .context import Answer, LearnerContext
+from .cues import group_letter, unit_level, wants_mandatory, wants_optional
+from .format import paged, payload, plural, unit_label
+from .qualification import ask_to_choose
+
+_FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",
+                "outcomes": "Number of outcomes", "criteria": "Number of criteria",
+                "outcome_text": "Wording of outcome", "criterion_text": "Wording of criterion"}
+_MAX_DIFFERENCES = 6
+
+
+def primary_spec(cat, ref: str, source_id: str | None) -> UnitSpec:
+    """The learner's own specification of a unit where it has one, else the first source holding it."""
+    unit = cat.unit(ref)
+    return unit.specs[source_id] if source_id in unit.specs else unit.spec()
+
+
+def rule_parts(group: Group, credit_name: str = "credits") -> list[str]:
+    """A group's limits in words: ["at least 16 credits"], ["at most 7 credits"], ["at least 1 unit"]."""
+    parts = []
+    if group.min_credits:
+        parts.append(f"at least {group.min_credits} {credit_name}")
+    if group.max_credits is not None:
+        parts.append(f"at most {group.max_credits} {credit_name}")
+    if group.min_units:
+        parts.append(f"at least {plural(group.min_units, 'unit')}")
+    if group.max_units is not None:
+        parts.append(f"at most {plural(group.max_units, 'unit')}")
+    return parts
+
+
+def group_text(group: Group, credit_name: str = "credits") -> str:
+    if group.mandatory:
+        return f"Group {group.id} (mandatory)"
+    parts = rule_parts(group, credit_name)
+    return f"Group {group.id} (optional{': ' + ', '.join(parts) if parts else ''})"
+
+
+def where_else(cat, ref: str, exclude: str | None = None) -> list[str]:
+    """'HABC Level 3 Diploma (Group A)', 'City & Guilds unit pool (unit 402)' for each source holding the unit."""
+    out = []
+    for source_id, spec in cat.unit(ref).specs.items():
+        if source_id == exclude:
+            continue
+        group = cat.group_of(source_id, ref)
+        where = f"Group {group.id}" if group else (f"unit {spec.number}" if spec.number else "")
+        if spec.ref != ref:
+            where = f"{where}, {spec.ref}"
+        out.append(f"{cite.name(cat, source_id)}" + (f" ({where})" if where else ""))
+    return out
+
+
+def ask_which_unit(options: list[str], cat, intent: str, lead: str, **extra: str) -> Answer:
+    buttons = [Button(unit_label(cat.unit(r).spec(), with_number=False), payload(intent, unit=r, **extra))
+               for r in options[:5]]
+    return Answer([Reply(lead, buttons=buttons)], pending_choice=[b.payload for b in buttons])
+
+
+def not_found(what: str = "that unit") -> Answer:
+    return Answer([Reply(f"I couldn't find {what}. You can give its number (e.g. 206), its code "
+                         f"(e.g. K/506/2155) or words from its title (e.g. \"exceed customer expectations\").")])
+
+
+def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) -> resolve.UnitRef | None:
+    """The unit a question is about; a button payload carries its ref in the `unit` entity."""
+    for value in entities.get("unit", []):
+        if cat.unit(value) is not None:
+            return resolve.UnitRef(value, value, outside=ctx.source_id is not None and cat.spec(value, ctx.source_id) is None)
+    # "unit 5 of the SVQ": a qualification named in the question sets how unit numbers are read
+    named = [h.source_id for h in resolve.qualifications(cat, text) if not h.weak
+             and cat.source(h.source_id).qualification is not None]
+    frame = named[0] if named else ctx.source_id
+    found = resolve.unit(cat, text, frame)
+    if found is not None and found.ref and frame != ctx.source_id:
+        found.outside = ctx.source_id is not None and cat.spec(found.ref, ctx.source_id) is None
+    if found is None:
+        for value in entities.get("unit", []):  # the NLU's span, when the text itself gave nothing
+            found = resolve.unit(cat, value, ctx.source_id)
+            if found is not None:
+                break
+    return found
+
+
+def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    found = unit_from(cat, text, entities, ctx)
+    if found is None:
+        return not_found()
+    if found.ref is None and not found.options:
+        return not_found(f"\"{found.mention}\" in any of my specifications")
+    if found.ref is None:
+        lead = (f"Which unit do you mean by \"{found.mention}\"?" if not found.weak
+                else f"I'm not sure which unit \"{found.mention}\" is. Did you mean one of these?")
+        return ask_which_unit(found.options, cat, "ask_unit_info", lead)
+    spec = primary_spec(cat, found.ref, ctx.source_id)
+    text_out = describe_unit(cat, spec, ctx)
+    return Answer(paged(text_out, cite.unit_source(cat, spec), "ask_unit_info", text, page))
+
+
+def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
+    ref = spec.ref
+    rows = [f"*{spec.title}* ({ref})"]
+    if ctx.source_id:
+        group = cat.group_of(ctx.source_id, ref)
+        mine = cite.title(cat, ctx.source_id)
+        if group is not None:
+            number = f"Unit {spec.number}, " if spec.number and spec.source == ctx.source_id else ""
+            rows.append(f"- In your {mine}: {number}{group_text(group)}")
+        elif cat.spec(ref, ctx.source_id) is None:
+            rows.append(f"- *Not in your {mine}.*")
+    glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
+    credit = "credit point" if spec.source == "svq4" else "credit"
+    rows.append(f"- Level {spec.level}, {plural(spec.credits, credit)}, {glh} ({cite.name(cat, spec.source)})")
+    rows.append("- Outcomes:" if spec.source != "svq4" else "- Elements:")
+    for o in spec.outcomes:
+        rows.append(f"  {o.number}. {o.text} ({plural(len(o.criteria), 'criterion', 'criteria')})")
+    if spec.knowledge:
+        rows.append(f"- {plural(len(spec.knowledge), 'knowledge statement')} "
+                    f"({spec.knowledge[0].ref}-{spec.knowledge[-1].ref})")
+    others = where_else(cat, ref, exclude=spec.source)
+    if others:
+        rows.append(f"- Also in: {'; '.join(others)}")
+    rows += differences_text(cat, cat.differences_for(ref))
+    return "\n".join(rows)
+
+
+def differences_text(cat, differences: list[Difference]) -> list[str]:
+    real = [d for d in differences if not d.minor]
+    minor = [d for d in differences if d.minor]
+    if not real and not minor:
+        return []
+    rows = ["- Where the sources differ:"] if real else []
+    for d in real[:_MAX_DIFFERENCES]:
+        what = _FIELD_NAMES.get(d.field, d.field) + (f" {d.item}" if d.item else "")
+        values = "; ".join(f"{_short(v)} in the {cite.name(cat, s)}" for s, v in d.values.items())
+        rows.append(f"  {what}: {values}")
+    if len(real) > _MAX_DIFFERENCES:
+        rows.append(f"  ...and {len(real) - _MAX_DIFFERENCES} more differences.")
+    if minor:
+        rows.append(f"- The wording of {plural(len(minor), 'outcome or criterion', 'outcomes or criteria')} "
+                    f"differs between sources only in case, quotes, hyphens or punctuation.")
+    return rows
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return f"\"{text}\"" if isinstance(value, str) else text
+
+
+# --- listing units ------------------------------------------------------------------------
+
+
+def list_units(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    named = [h.source_id for h in resolve.qualifications(cat, text, entities) if not h.weak]
+    source_id = named[0] if named else ctx.source_id
+    if source_id is None:
+        return ask_to_choose(cat, "Which qualification's units? Choose your qualification first:")
+    doc = cat.source(source_id)
+    if doc.qualification is None:
+        rows = [f"- {unit_label(u)}, level {u.level}, {u.credits} credits" for u in doc.units]
+        body = f"The {doc.short_name} has {len(doc.units)} units (no groups: it is not a qualification):\n"
+        return Answer(paged(body + "\n".join(rows), doc.short_name, "ask_list_units", text, page))
+    groups = doc.qualification.rules.groups
+    letter = (entities.get("group") or [None])[0] or group_letter(text)
+    if letter:
+        chosen = [g for g in groups if g.id == letter.upper()]
+        if not chosen:
+            ids = ", ".join(g.id for g in groups)
+            return Answer([Reply(f"The {doc.qualification.title} has no group {letter.upper()}; its groups are {ids}.",
+                                 source=cite.rules_source(cat, source_id),
+                                 buttons=[Button(f"Group {g.id}", payload("ask_list_units", group=g.id,
+                                                                          qualification=source_id)) for g in groups])])
+    elif wants_mandatory(text) and not wants_optional(text):
+        chosen = [g for g in groups if g.mandatory]
+    elif wants_optional(text) and not wants_mandatory(text):
+        chosen = [g for g in groups if not g.mandatory]
+    else:
+        chosen = groups
+    done, planned = set(ctx.done), set(ctx.planned)
+    level = unit_level(text)
+    cn = doc.qualification.rules.credit_name
+    rows = [f"Units at level {level}:"] if level is not None else []
+    for g in chosen:
+        specs = [cat.spec(ref, source_id) for ref in g.units]
+        specs = [u for u in specs if level is None or u.level == level]
+        if not specs:
+            continue
+        rows.append(f"*{group_text(g, cn)}*: {g.label}")
+        for spec in specs:
+            mark = " - done" if spec.ref in done else (" - planned" if spec.ref in planned else "")
+            rows.append(f"- {unit_label(spec)}, level {spec.level}, {plural(spec.credits, 'credit')}{mark}")
+    if level is not None and len(rows) == 1:
+        rows = [f"The {doc.qualification.title} has no units at level {level}."]
+    return Answer(paged("\n".join(rows), cite.rules_source(cat, source_id), "ask_list_units", text, page,
+                        entities={k: v for k, v in entities.items() if k in ("group", "qualification")}))

@@ -1,0 +1,114 @@
+"""A discussion record as plain data: what every export format renders.
+
+`record_of(discussion)` reads the records layer and the catalogue once; the renderers
+(pdf.py, tabular.py) only see this structure, so their layout is testable without a database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+AUTHENTICITY_STATEMENT = (
+    "This record was made during a professional discussion between the assessor and the learner named above. "
+    "Each answer is recorded as the learner gave it, with the time it was recorded and who recorded it; "
+    "each decision is the assessor's, with the reason given. Changes made before sign-off are kept as earlier "
+    "versions; changes after sign-off are listed as amendments with their reasons. By signing, the learner "
+    "confirms the answers are their own and the assessor confirms the decisions are theirs and that the "
+    "evidence is valid, authentic, current and sufficient for the criteria marked met."
+)
+
+
+@dataclass(slots=True)
+class AnswerVersion:
+    text: str
+    recorded_at: datetime
+    recorded_by: str
+    version: int
+    question: Optional[str] = None
+
+
+@dataclass(slots=True)
+class CriterionEntry:
+    unit_ref: str
+    criterion_ref: str
+    criterion_text: str
+    # True: professional discussion is in the spec's evidence list for the outcome; False: a list exists
+    # without it; None: the specification gives no evidence list
+    pd_listed: Optional[bool] = None
+    question: Optional[str] = None
+    answer: Optional[str] = None
+    answered_at: Optional[datetime] = None
+    answered_by: Optional[str] = None
+    answer_version: Optional[int] = None
+    decision: Optional[str] = None  # met | not_yet_met | skipped
+    reason: Optional[str] = None
+    decided_at: Optional[datetime] = None
+    decided_by: Optional[str] = None
+    earlier_answers: list[AnswerVersion] = field(default_factory=list)  # superseded versions, oldest first
+    outcome_ref: Optional[str] = None
+    outcome_text: Optional[str] = None
+    citation: Optional[str] = None  # where the criterion text comes from, e.g. "HABC ..., line 352"
+
+
+@dataclass(slots=True)
+class SignOffEntry:
+    role: str  # assessor | learner
+    name: str
+    declaration: str
+    signed_at: datetime
+
+
+@dataclass(slots=True)
+class AmendmentEntry:
+    criterion_ref: Optional[str]
+    field: str
+    old: Optional[str]
+    new: Optional[str]
+    reason: str
+    by: str
+    at: datetime
+    unit_ref: Optional[str] = None
+
+    def applies_to(self, c: "CriterionEntry") -> bool:
+        """Whether this amendment changed that criterion (a record-wide one applies to none)."""
+        return self.criterion_ref == c.criterion_ref and self.unit_ref in (None, c.unit_ref)
+
+
+@dataclass(slots=True)
+class UnitEntry:
+    ref: str
+    title: str
+    number: Optional[str] = None  # the specification's own unit number
+
+
+@dataclass(slots=True)
+class DiscussionRecord:
+    id: int
+    learner: str
+    assessor: str
+    source_id: str
+    qualification: str  # title as the specification states it
+    qualification_number: Optional[str]
+    awarding_body: Optional[str]
+    units: list[UnitEntry]
+    status: str
+    started_at: datetime
+    updated_at: Optional[datetime] = None
+    signed_at: Optional[datetime] = None
+    channel: Optional[str] = None
+    criteria: list[CriterionEntry] = field(default_factory=list)
+    signoffs: list[SignOffEntry] = field(default_factory=list)
+    amendments: list[AmendmentEntry] = field(default_factory=list)
+    authenticity: str = AUTHENTICITY_STATEMENT
+
+    def unit_title(self, ref: str) -> str:
+        return next((u.title for u in self.units if u.ref == ref), "")
+
+
+DECISION_LABELS = {"met": "Met", "not_yet_met": "Not yet met", "skipped": "Skipped"}
+
+
+def decision_label(outcome: Optional[str]) -> str:
+    return DECISION_LABELS.get(outcome or "", "No decision") if outcome else "No decision"
+
