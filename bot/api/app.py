@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.api import errors
 from bot.api.config import Settings
 from bot.api.routers import admin, catalogue, discussions, health, privacy, progress
-from bot.records.db import engine_for, migrate, session_factory
+from bot.api.bootstrap import bootstrap_admin
+from bot.records.db import engine_for, migrate, session_factory, transaction
 
 log = logging.getLogger("bot.api")
 
@@ -33,10 +34,7 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
         try:
             migrate(settings.database_url)
             if settings.admin_token:
-                with app.state.sessions() as session:
-                    from bot.api.bootstrap import bootstrap_admin
-
-                    bootstrap_admin(session, settings.admin_token)
+                transaction(lambda session: bootstrap_admin(session, settings.admin_token), settings.database_url)
         except SQLAlchemyError as error:  # keep serving: /health says what is wrong
             log.error("database not ready at start-up: %s", type(error).__name__)
         yield

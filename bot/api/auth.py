@@ -12,25 +12,42 @@ from typing import Iterator
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
+from bot.domain.errors import Conflict
 from bot.records import discussion as discussions
+from bot.records.db import lost_race
 from bot.records.models import Discussion, Enrolment, Person
 from bot.records.people import person_for_token
 
 bearer = HTTPBearer(auto_error=False, description="An API token issued by an admin (POST /api/people/{id}/tokens).")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def _request_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed once the endpoint has returned and before the
+    response is sent (scope="function"), so a failed commit is an error response, never a 200."""
     session = request.app.state.sessions()
     try:
         yield session
+        session.commit()
+    except (IntegrityError, OperationalError) as error:
+        session.rollback()
+        if lost_race(error):
+            raise Conflict("Someone else was changing this record at the same moment. Please try again.") from error
+        raise  # e.g. the database is down: a 503 (bot/api/errors.py)
+    except BaseException:
+        session.rollback()
+        raise
     finally:
         session.close()
 
 
+get_session = Depends(_request_session, scope="function")
+
+
 def current_person(credentials: HTTPAuthorizationCredentials | None = Security(bearer),
-                   session: Session = Depends(get_session)) -> Person:
+                   session: Session = get_session) -> Person:
     if credentials is None:
         raise HTTPException(401, "Not signed in: send the header 'Authorization: Bearer <token>'.",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -14,7 +14,7 @@ from bot.flows.learner import channel_identity
 from bot.flows import discussion as turns
 from bot.records import discussion as records
 from bot.records import people
-from bot.records.db import session_factory
+from bot.records.db import transaction
 from bot.domain.errors import RecordsError
 from bot.records.models import Discussion
 from bot.domain.replies import Reply
@@ -60,66 +60,78 @@ def _assessor(session, sender_id: str):
 
 def start(sender_id: str, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
     req = parse_start(text, entities)
-    with session_factory()() as session:
-        who = _assessor(session, sender_id)
-        if who.role != "assessor":
-            return [Reply("Starting a professional discussion needs the assessor role, and your account "
-                          "does not have it. An admin can grant it (see README: Identity and roles).").to_rasa()], None
-        if not req.learner:
-            return [Reply("Who is the learner? Say e.g. *start a professional discussion with Sam on unit 206*.").to_rasa()], None
-        matches = people.find_people(session, req.learner, role="learner")
-        if not matches:
-            return [Reply(f"I can't find a learner called *{req.learner}*. Check the name, or ask an admin to "
-                          "register them.").to_rasa()], None
-        if len(matches) > 1 and matches[0].display_name.lower() != req.learner.lower():
-            names = ", ".join(p.display_name for p in matches[:5])
-            return [Reply(f"More than one learner matches *{req.learner}*: {names}. Which one?").to_rasa()], None
-        try:
-            d = records.start(session, who, matches[0], None, req.units, req.outcomes, channel=channel_identity(sender_id)[0])
-        except RecordsError as error:
-            return [Reply(error.message).to_rasa()], None
-        result = turns.start_reply(session, d.id)
+    return transaction(lambda session: _start(session, sender_id, req))
+
+
+def _start(session, sender_id: str, req: StartRequest) -> tuple[list[dict], int | None]:
+    who = _assessor(session, sender_id)
+    if who.role != "assessor":
+        return [Reply("Starting a professional discussion needs the assessor role, and your account "
+                      "does not have it. An admin can grant it (see README: Identity and roles).").to_rasa()], None
+    if not req.learner:
+        return [Reply("Who is the learner? Say e.g. *start a professional discussion with Sam on unit 206*.").to_rasa()], None
+    matches = people.find_people(session, req.learner, role="learner")
+    if not matches:
+        return [Reply(f"I can't find a learner called *{req.learner}*. Check the name, or ask an admin to "
+                      "register them.").to_rasa()], None
+    if len(matches) > 1 and matches[0].display_name.lower() != req.learner.lower():
+        names = ", ".join(p.display_name for p in matches[:5])
+        return [Reply(f"More than one learner matches *{req.learner}*: {names}. Which one?").to_rasa()], None
+    try:
+        d = records.start(session, who, matches[0], None, req.units, req.outcomes, channel=channel_identity(sender_id)[0])
+    except RecordsError as error:
+        return [Reply(error.message).to_rasa()], None
+    result = turns.start_reply(session, d.id)
     return [r.to_rasa() for r in result.replies], d.id
 
 
 def step(sender_id: str, discussion_id: int, text: str, message_id: str | None) -> tuple[list[dict], bool]:
     """One message during a discussion. Returns (messages, still active)."""
-    with session_factory()() as session:
+
+    def turn(session):
         who = _assessor(session, sender_id)
-        try:
-            result = turns.handle(session, int(discussion_id), text, who, client_msg_id=message_id)
-        except RecordsError as error:
-            return [Reply(error.message).to_rasa()], False
+        return turns.handle(session, int(discussion_id), text, who, client_msg_id=message_id)
+
+    try:
+        result = transaction(turn)
+    except RecordsError as error:
+        return [Reply(error.message).to_rasa()], False
     return [r.to_rasa() for r in result.replies], not (result.finished or result.paused)
 
 
 def resume(sender_id: str, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
-    with session_factory()() as session:
-        who = _assessor(session, sender_id)
-        if who.role != "assessor":
-            return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
-        learner = None
-        name = (entities.get("learner_name") or [None])[0]
-        if name:
-            learner = people.find_person(session, name, role="learner")
-        try:
-            result = turns.resume(session, who, learner)
-        except RecordsError as error:
-            return [Reply(error.message).to_rasa()], None
+    return transaction(lambda session: _resume(session, sender_id, entities))
+
+
+def _resume(session, sender_id: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
+    who = _assessor(session, sender_id)
+    if who.role != "assessor":
+        return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
+    learner = None
+    name = (entities.get("learner_name") or [None])[0]
+    if name:
+        learner = people.find_person(session, name, role="learner")
+    try:
+        result = turns.resume(session, who, learner)
+    except RecordsError as error:
+        return [Reply(error.message).to_rasa()], None
     active = None if result.finished else result.discussion_id
     return [r.to_rasa() for r in result.replies], active
 
 
 def export(sender_id: str, api_url: str) -> list[dict]:
     """Where to download the record of the assessor's latest discussion."""
-    with session_factory()() as session:
-        who = _assessor(session, sender_id)
-        if who.role != "assessor":
-            return [Reply("Exporting discussion records needs the assessor role.").to_rasa()]
-        d = session.scalar(select(Discussion).where(Discussion.assessor_id == who.id)
-                           .order_by(Discussion.updated_at.desc(), Discussion.id.desc()).limit(1))
-        if d is None:
-            return [Reply("You have no professional discussions to export yet.").to_rasa()]
-        base = f"{api_url.rstrip('/')}/api/discussions/{d.id}/export"
-        return [Reply(f"The record of discussion {d.id} ({d.status}) can be downloaded, with your API token, as:\n"
-                      f"- PDF: {base}?format=pdf\n- CSV: {base}?format=csv\n- JSON: {base}?format=json").to_rasa()]
+    return transaction(lambda session: _export(session, sender_id, api_url))
+
+
+def _export(session, sender_id: str, api_url: str) -> list[dict]:
+    who = _assessor(session, sender_id)
+    if who.role != "assessor":
+        return [Reply("Exporting discussion records needs the assessor role.").to_rasa()]
+    d = session.scalar(select(Discussion).where(Discussion.assessor_id == who.id)
+                       .order_by(Discussion.updated_at.desc(), Discussion.id.desc()).limit(1))
+    if d is None:
+        return [Reply("You have no professional discussions to export yet.").to_rasa()]
+    base = f"{api_url.rstrip('/')}/api/discussions/{d.id}/export"
+    return [Reply(f"The record of discussion {d.id} ({d.status}) can be downloaded, with your API token, as:\n"
+                  f"- PDF: {base}?format=pdf\n- CSV: {base}?format=csv\n- JSON: {base}?format=json").to_rasa()]

@@ -12,18 +12,16 @@ same client_msg_id is acted on once and answered with the same replies (the Turn
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any, Optional
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.discussion import commands, render
 from bot.domain.discussion.commands import Command
 from bot.records import discussion as records
 from bot.domain.errors import Forbidden, RecordsError
-from bot.records.models import Discussion, PlannedCriterion, Person, Turn, utcnow
+from bot.records.models import Discussion, PlannedCriterion, Person, Turn
 from bot.records.people import PersonLike, get_person
 from bot.domain.planning import catalogue, resolve_unit, source_name, unit_label
 from bot.domain.replies import Button, Reply
@@ -33,9 +31,6 @@ YES = {"yes", "y", "yeah", "yep", "confirm", "i confirm", "confirmed", "ok", "ok
        "yes please", "go ahead", "sign it"}
 NO = {"no", "n", "nope", "cancel", "later", "not now", "not present", "learner not present", "no learner",
       "not here", "they're not here", "skip", "sign later", "no thanks"}
-
-ABANDONED = timedelta(seconds=60)  # a claimed message with no result after this was never finished
-
 
 @dataclass(slots=True)
 class TurnResult:
@@ -158,65 +153,38 @@ def _check_actor(d: Discussion, who: Person) -> None:
 def handle(session: Session, discussion_id: int, text: str, actor: PersonLike,
            client_msg_id: Optional[str] = None) -> TurnResult:
     """Act on one assessor message and say what happened. Domain problems (empty answer, unknown
-    criterion, too long) come back as replies; an unknown discussion or actor raises."""
+    criterion, too long) come back as replies; an unknown discussion or actor raises.
+
+    Runs inside the turn's one transaction (bot.records.db.transaction): the message id's Turn
+    row, the changes and the replies are committed together or not at all, so a redelivered
+    message finds either nothing (and is acted on) or the replies it got."""
     d = records.get(session, discussion_id)
     who = get_person(session, actor, "assessor")
     _check_actor(d, who)
     if client_msg_id:
-        seen = _claim(session, d, who, client_msg_id)
+        seen = _seen(session, d, client_msg_id)
         if seen is not None:
             return seen
+    ctx = _Context(session, d, who, client_msg_id)
     try:
-        ctx = _Context(session, d, who, client_msg_id)
-        try:
-            result = _dispatch(ctx, text)
-        except RecordsError as error:
-            session.rollback()
-            result = ctx.result([Reply(error.message)])
-    except BaseException:
-        if client_msg_id:
-            _release(session, d, client_msg_id)
-        raise
+        result = _dispatch(ctx, text)
+    except RecordsError as error:  # the failed change was undone by its savepoint (records.db.write)
+        result = ctx.result([Reply(error.message)])
     if client_msg_id:
-        _remember(session, d, client_msg_id, result)
+        # a concurrent delivery of the same message fails this insert; the whole turn is then
+        # run again and finds that delivery's replies
+        session.add(Turn(discussion_id=d.id, client_msg_id=client_msg_id, actor_id=who.id, result=result.to_json()))
+        session.flush()
     return result
 
 
 # ---------------------------------------------------------------- idempotency
 
 
-def _claim(session: Session, d: Discussion, who: Person, client_msg_id: str) -> Optional[TurnResult]:
-    """Claim the message id; if it was already claimed, the replies it got (or a note)."""
-    try:
-        session.add(Turn(discussion_id=d.id, client_msg_id=client_msg_id, actor_id=who.id))
-        session.commit()
-        return None
-    except IntegrityError:
-        session.rollback()
+def _seen(session: Session, d: Discussion, client_msg_id: str) -> Optional[TurnResult]:
+    """The replies a message with this id already got, if it was handled before."""
     turn = session.scalar(select(Turn).where(Turn.discussion_id == d.id, Turn.client_msg_id == client_msg_id))
-    if turn is not None and turn.result is not None:
-        return TurnResult.from_json(turn.result)
-    if turn is not None and utcnow() - turn.at > ABANDONED:
-        turn.at = utcnow()  # claimed by a process that died mid-turn: take it over
-        session.commit()
-        return None
-    return TurnResult([Reply("I've already got that message and I'm dealing with it.")], discussion_id=d.id)
-
-
-def _remember(session: Session, d: Discussion, client_msg_id: str, result: TurnResult) -> None:
-    turn = session.scalar(select(Turn).where(Turn.discussion_id == d.id, Turn.client_msg_id == client_msg_id))
-    if turn is not None:
-        turn.result = result.to_json()
-        session.commit()
-
-
-def _release(session: Session, d: Discussion, client_msg_id: str) -> None:
-    """The turn failed unexpectedly: forget the claim so a redelivery is tried again."""
-    session.rollback()
-    turn = session.scalar(select(Turn).where(Turn.discussion_id == d.id, Turn.client_msg_id == client_msg_id))
-    if turn is not None:
-        session.delete(turn)
-        session.commit()
+    return TurnResult.from_json(turn.result) if turn is not None and turn.result is not None else None
 
 
 # ---------------------------------------------------------------- dispatch

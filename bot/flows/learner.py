@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.domain.answers import respond
 from bot.domain.answers.context import LearnerContext
 from bot.records import enrolment, people
-from bot.records.db import session_factory
+from bot.records.db import transaction
 from bot.domain.replies import Reply
 
 # A learner's question is a sentence or two; anything far longer is a paste by mistake (or abuse),
@@ -45,7 +45,8 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
     if len(text) > MAX_QUESTION_CHARS:
         return [Reply(f"That message is too long for me to read ({len(text):,} characters). Please ask in a "
                       f"shorter message, up to {MAX_QUESTION_CHARS:,} characters.").to_rasa()], []
-    with session_factory()() as session:
+
+    def turn(session):
         person = people.get_or_create_person_for_identity(session, *channel_identity(sender_id))
         ctx, enr = learner_context(session, person, pending)
         answer = respond(intent, text, entities, ctx)
@@ -54,4 +55,7 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
         for ref, status in answer.unit_updates.items():
             if enr is not None:
                 enrolment.set_unit_status(session, enr, ref, status, actor=person)
+        return answer
+
+    answer = transaction(turn)
     return [r.to_rasa() for r in answer.replies], answer.pending_choice

@@ -1,6 +1,11 @@
-"""Engines, sessions, migrations and the one write path every service uses.
+"""Engines, sessions, migrations and the transaction every unit of work runs in.
 
-URL: the argument, else env DATABASE_URL, else SQLite at <repo>/var/assistant.db.
+One engine and one sessionmaker per database URL and process. One transaction per unit of work:
+a chat turn or a command runs in `transaction(work)`, an API request in the session its
+dependency commits once (bot/api/auth.py). Records services never commit: each change runs in
+`write(session, work)`, a savepoint of the caller's transaction.
+
+URL: the argument, else DATABASE_URL (bot.settings), else SQLite at <repo>/var/assistant.db.
 SQLite runs in WAL mode with foreign keys on and a busy timeout, so two processes
 (API and action server) can share the file.
 """
@@ -18,13 +23,14 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain.errors import Conflict, NotFound, RecordsError
+from bot.domain.errors import Conflict, NotFound
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_URL = f"sqlite:///{REPO / 'var' / 'assistant.db'}"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 _engines: dict[str, Engine] = {}
+_sessionmakers: dict[str, sessionmaker[Session]] = {}
 _lock = threading.Lock()
 
 T = TypeVar("T")
@@ -35,11 +41,17 @@ def database_url(url: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite opens transactions itself, late, and breaks SAVEPOINT: let SQLAlchemy say BEGIN
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def new_engine(url: str | None = None) -> Engine:
@@ -51,6 +63,7 @@ def new_engine(url: str | None = None) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -68,13 +81,20 @@ def dispose(url: str | None = None) -> None:
     """Forget (and close) the cached engine for a URL."""
     with _lock:
         engine = _engines.pop(database_url(url), None)
+        _sessionmakers.pop(database_url(url), None)
     if engine is not None:
         engine.dispose()
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    """Sessions on the cached engine. expire_on_commit stays on: every turn re-reads the database."""
-    return sessionmaker(bind=engine_for(url))
+    """The process's one sessionmaker for a URL. expire_on_commit stays on: every unit of work
+    re-reads the database."""
+    url = database_url(url)
+    engine = engine_for(url)
+    with _lock:
+        if url not in _sessionmakers:
+            _sessionmakers[url] = sessionmaker(bind=engine)
+        return _sessionmakers[url]
 
 
 def migrate(url: str | None = None) -> None:
@@ -103,7 +123,8 @@ def fetch(session: Session, model: type[T], value, missing: str) -> T:
     return found
 
 
-def _retryable(error: Exception) -> bool:
+def lost_race(error: Exception) -> bool:
+    """The database refused a change because a concurrent one won: trying again may succeed."""
     if isinstance(error, IntegrityError):
         return True  # a unique constraint lost a race: re-read and try again
     message = str(getattr(error, "orig", error)).lower()
@@ -111,27 +132,46 @@ def _retryable(error: Exception) -> bool:
 
 
 def write(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
-    """Run `work` (reads and adds), then commit; on a lost race roll back and run it again.
+    """Run `work` (reads and adds) in a savepoint of the caller's transaction and flush it.
 
-    `work` must be safe to re-run from scratch: it re-reads what it needs and checks
-    idempotency keys itself. Domain errors roll back and propagate unchanged.
+    A unique constraint lost to a concurrent writer rolls back to the savepoint and runs `work`
+    again, so `work` must re-read what it needs and check idempotency keys itself. A domain error
+    undoes just this change and propagates. Nothing is committed here: the unit of work commits.
     """
     for attempt in range(attempts):
         try:
-            result = work()
-            session.commit()
-            return result
-        except RecordsError:
-            session.rollback()
-            raise
-        except (IntegrityError, OperationalError) as error:
-            session.rollback()
-            if not _retryable(error):
-                raise
+            with session.begin_nested():
+                return work()
+        except IntegrityError:
             if attempt == attempts - 1:
-                raise Conflict("Someone else was changing this record at the same moment. Please try again.") from error
+                raise
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
-        except BaseException:
-            session.rollback()
-            raise
+    raise AssertionError("unreachable")
+
+
+def transaction(work: Callable[[Session], T], url: str | None = None, attempts: int = 8) -> T:
+    """One unit of work (a chat turn, a command) in one transaction, committed once.
+
+    A lost race the database reports (deadlock, serialization failure, locked SQLite file, a
+    unique constraint) rolls everything back and runs `work` again from scratch; after `attempts`
+    it is a Conflict. Domain errors roll back and propagate unchanged.
+    """
+    factory = session_factory(url)
+    for attempt in range(attempts):
+        with factory() as session:
+            try:
+                result = work(session)
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError) as error:
+                session.rollback()
+                if not lost_race(error):
+                    raise
+                if attempt == attempts - 1:
+                    raise Conflict("Someone else was changing this record at the same moment. "
+                                   "Please try again.") from error
+            except BaseException:
+                session.rollback()
+                raise
+        time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
     raise AssertionError("unreachable")

@@ -1,7 +1,7 @@
 """The professional-discussion record: plan, answers, decisions, sign-off and amendments.
 
 Every function takes a Session first and accepts a Discussion or its id, and a Person or id.
-Every write commits at once (nothing waits in memory between chat turns) and is audited.
+Every change is written in the turn's transaction (nothing waits in memory between chat turns) and is audited.
 Answers and decisions are versioned: a change adds a row and marks the old one superseded.
 
 Where the discussion stands: `current` is the criterion the pointer (current_unit/current_ref)

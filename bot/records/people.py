@@ -71,8 +71,7 @@ def get_or_create_person_for_identity(session: Session, channel: str, external_i
         return session.scalar(select(Person).join(Identity, Identity.person_id == Person.id)
                               .where(Identity.channel == channel, Identity.external_id == external_id))
 
-    # every chat message asks this: someone already known is only read (no commit, so the
-    # person's attributes are not expired and read again)
+    # every chat message asks this: someone already known is only read (no savepoint)
     if (known := find()) is not None:
         return known
 

@@ -96,6 +96,7 @@ def test_assessor_discussion_turns_are_saved_as_they_happen(session):
     people.link_identity(session, assessor, "rest", "assessor-1", actor=admin)
     sam = people.create_person(session, "Sam Patel", "learner", actor=admin)
     enrolment.enrol(session, sam, "ncfe-l1", assessor, actor=admin)
+    session.commit()  # the test is the unit of work here: what the action server reads must be committed
 
     text, _, events = run(ActionStartDiscussion(), tracker("assessor-1", "start a professional discussion with Sam Patel on unit 09",
                                                            "start_discussion"))

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -48,8 +49,12 @@ class World:
         assert response.status_code < 500, (method, path, role, response.status_code, response.text)
         return response
 
+    @contextmanager
     def session(self):
-        return session_factory(self.url)()
+        """A unit of work on the test's database, committed on leaving as a request's is."""
+        with session_factory(self.url)() as s:
+            yield s
+            s.commit()
 
 
 def build_world(client: TestClient, url: str) -> World:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.flows import discussion as turns
 from bot.records import audit, discussion as disc, enrolment
-from bot.records.db import dispose, new_engine, session_factory
+from bot.records.db import dispose, new_engine, transaction
 from bot.domain.errors import Forbidden
 from bot.records.models import Answer, Discussion
 from sqlalchemy.orm import Session
@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 @pytest.fixture
 def d(session, world):
-    return disc.start(session, world.alex, world.sam, "cg-pool", ["206"])
+    started = disc.start(session, world.alex, world.sam, "cg-pool", ["206"])
+    session.commit()
+    return started
 
 
 def say(session, d, world, text, msg_id=None):
@@ -174,15 +176,13 @@ def test_double_submit_is_acted_on_once(session, world, d):
 
 def test_double_submit_from_two_threads(db, session, world, d):
     did, alex = d.id, world.ids["alex"]
-    factory = session_factory(db)
     barrier = threading.Barrier(4)
     errors = []
 
     def send():
         try:
-            with factory() as s:
-                barrier.wait()
-                turns.handle(s, did, "Said once", alex, "rasa-42")
+            barrier.wait()
+            transaction(lambda s: turns.handle(s, did, "Said once", alex, "rasa-42"), db)
         except BaseException as error:  # reported below
             errors.append(error)
 
@@ -192,7 +192,7 @@ def test_double_submit_from_two_threads(db, session, world, d):
     for t in threads:
         t.join(60)
     assert not errors
-    session.expire_all()
+    session.rollback()  # a new read transaction: see what the threads committed
     assert [a.text for a in disc.history(session, d)] == ["Said once"]
 
 
@@ -276,6 +276,7 @@ def test_restart_mid_discussion_loses_nothing(db, session, world, d):
     say(session, d, world, "An answer for 1.1", "m1")
     say(session, d, world, "met", "m2")
     say(session, d, world, "not yet met", "m3")  # now waiting for a reason
+    session.commit()
     session.close()
     dispose(db)  # the action server restarts: no engine, no session, nothing in memory
     engine = new_engine(db)
@@ -289,6 +290,7 @@ def test_restart_mid_discussion_loses_nothing(db, session, world, d):
             assert {k[1]: v.outcome for k, v in disc.current_decisions(fresh, did).items()} == {
                 "1.1": "met", "1.2": "not_yet_met"}
             assert turns.handle(fresh, did, "pause", alex).paused
+            fresh.commit()
         engine.dispose()
         engine = new_engine(db)
         with Session(engine) as fresh:
@@ -298,19 +300,25 @@ def test_restart_mid_discussion_loses_nothing(db, session, world, d):
         engine.dispose()
 
 
-def test_a_turn_abandoned_by_a_dead_process_is_taken_over(session, world, d):
-    from datetime import timedelta
+def test_a_turn_that_dies_midway_leaves_nothing_behind(db, session, world, d, monkeypatch):
+    """The message id, the changes and the replies commit together: a process that fails mid-turn
+    leaves no claim, so the channel's redelivery of the message is acted on."""
+    did, alex = d.id, world.ids["alex"]
+    real = turns.records.record_answer
 
-    from bot.records.models import Turn, utcnow
+    def dies(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("the process died here")
 
-    session.add(Turn(discussion_id=d.id, client_msg_id="m-dead", actor_id=world.alex.id,
-                     at=utcnow() - timedelta(minutes=5)))  # claimed, never answered
-    session.commit()
-    session.add(Turn(discussion_id=d.id, client_msg_id="m-busy", actor_id=world.alex.id))  # claimed just now
-    session.commit()
-    assert texts(say(session, d, world, "An answer", "m-busy")) == ["I've already got that message and I'm dealing with it."]
+    monkeypatch.setattr(turns.records, "record_answer", dies)
+    with pytest.raises(RuntimeError):
+        transaction(lambda s: turns.handle(s, did, "An answer", alex, "m-1"), db)
+    monkeypatch.setattr(turns.records, "record_answer", real)
+    session.rollback()
     assert answer_for(session, d, "1.1") is None
-    assert texts(say(session, d, world, "An answer", "m-dead")) == ["Saved for 1.1. Met, not yet met, or more to add?"]
+    redelivered = transaction(lambda s: texts(turns.handle(s, did, "An answer", alex, "m-1")), db)
+    assert redelivered == ["Saved for 1.1. Met, not yet met, or more to add?"]
+    session.rollback()
     assert answer_for(session, d, "1.1") == "An answer"
 
 

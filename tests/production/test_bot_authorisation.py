@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.flows import assessor as chat
 from bot.records import enrolment, people
-from bot.records.db import session_factory
+from bot.records.db import session_factory, transaction
 from bot.domain.errors import RecordsError
 from bot.records.models import Answer, Discussion
 
@@ -23,7 +23,8 @@ def texts(messages):
 @pytest.fixture
 def chat_world(db, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db)
-    with session_factory(db)() as s:
+
+    def setup(s) -> dict[str, int]:
         admin = people.create_person(s, "Ada Admin", "admin")
         ids = {"admin": admin.id}
         for role, name, kind in (("assessor", "Asha Assessor", "assessor"), ("other_assessor", "Otto Assessor", "assessor")):
@@ -32,7 +33,9 @@ def chat_world(db, monkeypatch):
         for role, pid in ids.items():
             people.link_identity(s, pid, "rest", f"rest-{role}", actor=admin)
         enrolment.enrol(s, ids["learner"], "sfj-l2", ids["assessor"], actor=admin)
-    return db, ids
+        return ids
+
+    return db, transaction(setup, db)
 
 
 def count(db, model) -> int:

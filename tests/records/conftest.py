@@ -139,6 +139,7 @@ class World:
         self.sam = people.get_or_create_person_for_identity(session, "slack", "U-SAM", "Sam Patel")
         self.enrolment = enrolment.enrol(session, self.sam, "cg-pool", self.alex)
         self.ids = {k: getattr(self, k).id for k in ("admin", "alex", "bea", "sam")}
+        session.commit()  # records services only flush: the unit of work (here the test) commits
 
 
 @pytest.fixture

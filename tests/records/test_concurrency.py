@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import func, select
 
 from bot.records import discussion as disc
-from bot.records.db import session_factory
+from bot.records.db import transaction
 from bot.records.models import Answer, Decision
 
 PARTS = 12
@@ -36,19 +36,20 @@ def run_together(*jobs):
 def test_two_assessors_append_to_the_same_answer(db, session, world):
     d = disc.start(session, world.alex, world.sam, "cg-pool", ["206"])
     did = d.id  # read here: the threads must not touch the test's session
-    factory = session_factory(db)
+    session.commit()
 
     def writer(name: str, person_id: int):
         def job():
-            with factory() as s:
-                for i in range(PARTS):
-                    # each message is delivered twice, as a retrying channel would
-                    for _ in range(2):
-                        disc.record_answer(s, did, "1.1", f"{name}-{i}", person_id, f"{name}-msg-{i}")
+            for i in range(PARTS):
+                # each message is delivered twice, as a retrying channel would; each delivery is
+                # one unit of work, as a chat turn is
+                for _ in range(2):
+                    transaction(lambda s: disc.record_answer(s, did, "1.1", f"{name}-{i}", person_id,
+                                                             f"{name}-msg-{i}"), db)
         return job
 
     run_together(writer("alex", world.ids["alex"]), writer("bea", world.ids["bea"]))
-    session.expire_all()
+    session.rollback()  # a new read transaction: see what the threads committed
     versions = disc.history(session, d)
     assert len(versions) == 2 * PARTS  # one row per distinct message
     assert sorted(a.version for a in versions) == list(range(1, 2 * PARTS + 1))
@@ -60,21 +61,22 @@ def test_two_assessors_append_to_the_same_answer(db, session, world):
 def test_two_assessors_with_their_own_discussions_for_one_learner(db, session, world):
     mine = disc.start(session, world.alex, world.sam, "cg-pool", ["206"])
     theirs = disc.start(session, world.bea, world.sam, "cg-pool", ["206"])
-    factory = session_factory(db)
+    session.commit()
     refs = ["1.1", "1.2", "1.3", "2.1", "2.2"]
 
     def assess(discussion_id: int, person_id: int, tag: str):
         def job():
-            with factory() as s:
-                for ref in refs:
-                    for _ in range(2):  # double submit
-                        disc.record_answer(s, discussion_id, ref, f"{tag} {ref}", person_id, f"{tag}-{ref}")
-                        disc.decide(s, discussion_id, ref, "met", None, person_id, client_msg_id=f"{tag}-d-{ref}")
+            for ref in refs:
+                for _ in range(2):  # double submit
+                    transaction(lambda s: disc.record_answer(s, discussion_id, ref, f"{tag} {ref}", person_id,
+                                                             f"{tag}-{ref}"), db)
+                    transaction(lambda s: disc.decide(s, discussion_id, ref, "met", None, person_id,
+                                                      client_msg_id=f"{tag}-d-{ref}"), db)
         return job
 
     jobs = assess(mine.id, world.ids["alex"], "A"), assess(theirs.id, world.ids["bea"], "B")
     run_together(*jobs)
-    session.expire_all()
+    session.rollback()  # a new read transaction: see what the threads committed
     for d, tag in ((mine, "A"), (theirs, "B")):
         answers = disc.current_answers(session, d)
         assert {k[1]: a.text for k, a in answers.items()} == {r: f"{tag} {r}" for r in refs}

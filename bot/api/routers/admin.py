@@ -23,13 +23,13 @@ def person_out(session: Session, p: Person) -> s.PersonOut:
 
 
 @router.get("/me", response_model=s.PersonOut, tags=["people"])
-def me(viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+def me(viewer: Person = Depends(current_person), session: Session = get_session):
     """Who the token belongs to."""
     return person_out(session, viewer)
 
 
 @router.post("/people", response_model=s.PersonOut, status_code=201)
-def create_person(body: s.PersonIn, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+def create_person(body: s.PersonIn, admin: Person = Depends(require_admin), session: Session = get_session):
     """A learner, assessor or admin, optionally with their chat identities (Slack, Teams, web)."""
     for identity in body.identities:  # checked first, so a taken account creates nobody
         taken = session.scalar(select(Identity.id).where(Identity.channel == identity.channel,
@@ -44,12 +44,12 @@ def create_person(body: s.PersonIn, admin: Person = Depends(require_admin), sess
 
 @router.post("/people/{person_id}/roles", response_model=s.PersonOut)
 def grant_role(person_id: s.PathId, body: s.RoleIn, admin: Person = Depends(require_admin),
-               session: Session = Depends(get_session)):
+               session: Session = get_session):
     return person_out(session, people.grant_role(session, admin, person_id, body.role))
 
 
 @router.post("/people/{person_id}/tokens", response_model=s.TokenOut, status_code=201)
-def issue_token(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+def issue_token(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = get_session):
     """A new API token for the person. It is shown once; only its hash is stored."""
     token = people.issue_token(session, person_id, actor=admin)
     return s.TokenOut(person_id=person_id, token=token)
@@ -57,14 +57,14 @@ def issue_token(person_id: s.PathId, admin: Person = Depends(require_admin), ses
 
 @router.post("/people/{person_id}/identities", response_model=s.PersonOut, status_code=201)
 def link_identity(person_id: s.PathId, body: s.IdentityIn, admin: Person = Depends(require_admin),
-                  session: Session = Depends(get_session)):
+                  session: Session = get_session):
     """Map a Slack, Teams or web account id to the person."""
     people.link_identity(session, person_id, body.channel, body.external_id, actor=admin)
     return person_out(session, people.get_person(session, person_id))
 
 
 @router.post("/enrolments", response_model=s.EnrolmentOut, status_code=201)
-def enrol(body: s.EnrolmentIn, admin: Person = Depends(require_admin), session: Session = Depends(get_session)):
+def enrol(body: s.EnrolmentIn, admin: Person = Depends(require_admin), session: Session = get_session):
     """Enrol a learner on a qualification (catalogue source id), optionally with their assessor.
     Enrolling again returns the existing enrolment (updating the assessor if one is given)."""
     if body.assessor_id is not None:

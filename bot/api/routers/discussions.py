@@ -41,7 +41,7 @@ def _detail(session: Session, d: Discussion) -> s.DiscussionOut:
 
 
 @router.get("", response_model=list[s.DiscussionSummary])
-def list_discussions(viewer: Person = Depends(current_person), session: Session = Depends(get_session),
+def list_discussions(viewer: Person = Depends(current_person), session: Session = get_session,
                      status: Optional[Literal[DISCUSSION_STATUSES]] = None,  # type: ignore[valid-type]
                      learner_id: Optional[s.Id] = None, assessor_id: Optional[s.Id] = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0):
@@ -61,7 +61,7 @@ def list_discussions(viewer: Person = Depends(current_person), session: Session 
 
 @router.get("/{discussion_id}", response_model=s.DiscussionOut)
 def get_discussion(discussion_id: s.PathId, viewer: Person = Depends(current_person),
-                   session: Session = Depends(get_session)):
+                   session: Session = get_session):
     return _detail(session, discussion_for(session, viewer, discussion_id))
 
 
@@ -69,7 +69,7 @@ def get_discussion(discussion_id: s.PathId, viewer: Person = Depends(current_per
             responses={200: {"content": {"application/pdf": {}, "text/csv": {}, "application/json": {}},
                              "description": "the record as a file"}})
 def export(discussion_id: s.PathId, format: Literal["pdf", "csv", "json"] = "pdf",
-           viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+           viewer: Person = Depends(current_person), session: Session = get_session):
     """The record as PDF (for the portfolio and IQA), CSV (one row per criterion) or JSON (everything)."""
     d = discussion_for(session, viewer, discussion_id)
     body = EXPORTERS[format](record_of(d, session))
@@ -95,7 +95,7 @@ def _may_start(session: Session, viewer: Person, body: s.DiscussionIn) -> int:
 
 
 @router.post("", response_model=s.DiscussionOut, status_code=201)
-def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), session: Session = get_session):
     """Plan and open a discussion: every criterion of the units (or chosen outcomes), in specification order."""
     assessor_id = _may_start(session, viewer, body)
     d = discussions.start(session, assessor_id, body.learner_id, body.source_id, list(body.unit_refs), body.outcomes,
@@ -105,7 +105,7 @@ def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), sessio
 
 @router.post("/{discussion_id}/answers", response_model=s.AnswerOut, status_code=201)
 def answer(discussion_id: s.PathId, body: s.AnswerIn, viewer: Person = Depends(current_person),
-           session: Session = Depends(get_session)):
+           session: Session = get_session):
     """Record the learner's answer for a criterion (added to what is there; the same client_msg_id twice records once)."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.record_answer(session, d, body.criterion_ref, body.text, viewer, body.client_msg_id,
@@ -114,7 +114,7 @@ def answer(discussion_id: s.PathId, body: s.AnswerIn, viewer: Person = Depends(c
 
 @router.post("/{discussion_id}/decisions", response_model=s.DecisionOut, status_code=201)
 def decision(discussion_id: s.PathId, body: s.DecisionIn, viewer: Person = Depends(current_person),
-             session: Session = Depends(get_session)):
+             session: Session = get_session):
     """Met, not yet met (with a reason) or skipped, by an assessor."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.decide(session, d, body.criterion_ref, body.outcome, body.reason, viewer,
@@ -123,7 +123,7 @@ def decision(discussion_id: s.PathId, body: s.DecisionIn, viewer: Person = Depen
 
 @router.post("/{discussion_id}/signoffs", response_model=s.SignOffOut, status_code=201)
 def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depends(current_person),
-             session: Session = Depends(get_session)):
+             session: Session = get_session):
     """Sign as the discussion's assessor (locks the record) or confirm as its learner. Always as yourself."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.sign(session, d, viewer, body.role, body.declaration)
@@ -131,7 +131,7 @@ def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depend
 
 @router.post("/{discussion_id}/amendments", response_model=s.AmendmentOut, status_code=201)
 def amendment(discussion_id: s.PathId, body: s.AmendmentIn, viewer: Person = Depends(current_person),
-              session: Session = Depends(get_session)):
+              session: Session = get_session):
     """Change a signed record (answer, decision or reason) with a reason; the change is audited."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer,

@@ -29,7 +29,7 @@ class ErasureOut(BaseModel):
 
 
 @router.get("/{person_id}/personal-data", response_model=dict[str, Any])
-def personal_data(person_id: s.PathId, viewer: Person = Depends(current_person), session: Session = Depends(get_session)):
+def personal_data(person_id: s.PathId, viewer: Person = Depends(current_person), session: Session = get_session):
     """Everything held about the person: records, audit entries and chat conversations (subject access)."""
     if viewer.role != "admin" and viewer.id != person_id:
         raise HTTPException(403, "Only an admin, or the person themself, can see all data held about a person.")
@@ -38,7 +38,7 @@ def personal_data(person_id: s.PathId, viewer: Person = Depends(current_person),
 
 @router.post("/{person_id}/erasure", response_model=ErasureOut)
 def erase(person_id: s.PathId, body: ErasureIn, admin: Person = Depends(require_admin),
-          session: Session = Depends(get_session)):
+          session: Session = get_session):
     """Erase a learner's records and conversations (final; export first). See docs/deployment.md."""
     person = get_person(session, person_id)
     if body.confirm_name != person.display_name:

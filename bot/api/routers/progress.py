@@ -45,7 +45,7 @@ def _enrolment(session: Session, cat, e) -> s.EnrolmentProgress:
 
 
 @router.get("/learners/{learner_id}/progress", response_model=s.ProgressOut)
-def progress(learner_id: s.PathId, viewer: Person = Depends(current_person), session: Session = Depends(get_session),
+def progress(learner_id: s.PathId, viewer: Person = Depends(current_person), session: Session = get_session,
              cat=Depends(get_catalogue)):
     """Units by status (achieved, claimed, in progress, planned) and, from the achieved units,
     what the rules of combination still need with the cheapest ways to complete."""
