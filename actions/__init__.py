@@ -1,5 +1,4 @@
-"""Rasa custom actions: thin adapters from Rasa's tracker to bot/ (conversation logic) and back."""
-from catalogue import load_catalogue
+"""Rasa custom actions: thin adapters from Rasa's tracker to bot/flows (one unit of work per turn) and back.
 
-# Build the catalogue while the action server starts, not on the first learner's question.
-load_catalogue()
+Nothing is loaded at import time: the catalogue is built on first use (bot.records.catalogue).
+"""

@@ -2,7 +2,6 @@
 every message; validate_discussion_form hands each message to bot.flows.assessor.step."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -11,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, text_of
 from bot.flows import assessor
+from bot.settings import Settings
 
 
 def _utter(dispatcher: CollectingDispatcher, messages: list[dict]) -> None:
@@ -60,8 +60,7 @@ class ActionExportRecord(Action):
         return "action_export_record"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        api = os.environ.get("API_PUBLIC_URL") or f"http://127.0.0.1:{os.environ.get('API_PORT', '8000')}"
-        messages = safely(dispatcher, assessor.export, tracker.sender_id, api)
+        messages = safely(dispatcher, assessor.export, tracker.sender_id, Settings().public_url)
         _utter(dispatcher, messages or [])
         return []
 

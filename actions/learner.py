@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, text_of
 from bot.flows.learner import learner_turn
-from bot.domain.gibberish import is_gibberish
 
 
 class ActionAnswer(Action):
@@ -34,15 +33,9 @@ class ActionDidYouMean(Action):
 
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
     message = tracker.latest_message
-    entities = entities_of(message)
-    text = text_of(message)
-    if intent != "nlu_fallback" and is_gibberish(text):
-        intent = "nlu_fallback"  # mashed keys land on short intents like affirm: say we didn't understand
-    if intent == "nlu_fallback":
-        # the classifier's best guesses, for "did you mean ...?"
-        entities["_ranking"] = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
-    result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text, entities,
-                    tracker.get_slot("pending_choice") or [])
+    ranking = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
+    result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text_of(message), entities_of(message),
+                    tracker.get_slot("pending_choice") or [], ranking)
     if result is None:
         return []
     messages, pending = result

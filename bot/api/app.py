@@ -13,10 +13,10 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api import errors
-from bot.api.config import Settings
 from bot.api.routers import admin, catalogue, discussions, health, privacy, progress
 from bot.api.bootstrap import bootstrap_admin
 from bot.records.db import engine_for, migrate, session_factory, transaction
+from bot.settings import Settings
 
 log = logging.getLogger("bot.api")
 
@@ -27,7 +27,7 @@ conversational assessment assistant. Authenticate with `Authorization: Bearer <t
 
 def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     """overrides: database_url, admin_token, rasa_url (else from the environment)."""
-    settings = settings or Settings.from_env(**overrides)
+    settings = settings or Settings(**{k: v for k, v in overrides.items() if v is not None})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -4,17 +4,17 @@ from __future__ import annotations
 from fastapi import HTTPException
 
 from bot.api import schemas as s
+from bot.records import catalogue as catalogues
+from catalogue.errors import SourceError
 from catalogue.model import SourceDocument, Unit, UnitSpec
 from catalogue.text import compact
 
 
 def get_catalogue():
-    """The process-wide catalogue; 503 (not 500) if a specification text cannot be parsed."""
-    from catalogue import load_catalogue
-
+    """The current catalogue; 503 (not 500) if a specification text cannot be parsed."""
     try:
-        return load_catalogue()
-    except Exception as error:  # SourceError names the file and line; nothing else is cached
+        return catalogues.current()
+    except SourceError as error:  # names the file and line; nothing else is cached
         raise HTTPException(503, f"The qualification catalogue is not available: {error}") from error
 
 

@@ -19,27 +19,35 @@ CHAT_WORDS = {"thx", "ty", "tx", "pls", "plz", "ok", "k", "kk", "np", "lol", "ta
 
 
 @functools.lru_cache(maxsize=1)
-def vocabulary() -> frozenset[str]:
-    from catalogue import load_catalogue
-
+def _training_words() -> frozenset[str]:
     words: set[str] = set()
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         words.update(WORD.findall(path.read_text("utf-8").lower()))
-    cat = load_catalogue()
-    for unit in cat.units.values():
-        for spec in unit.specs.values():
-            words.update(WORD.findall(spec.title.lower()))
-            for c in spec.criteria:
-                words.update(WORD.findall(c.text.lower()))
-    return frozenset({w for w in words if len(w) > 1 or w in {"i", "a"}} | CHAT_WORDS)
+    return frozenset(words)
 
 
-def is_gibberish(text: str) -> bool:
+def vocabulary(cat) -> frozenset[str]:
+    """Every word of the training data and of the catalogue's unit titles and criteria (kept with
+    the catalogue, so a qualification added at run time brings its words)."""
+    known = cat.cache.get("gibberish.vocabulary")
+    if known is None:
+        words = set(_training_words())
+        for unit in cat.units.values():
+            for spec in unit.specs.values():
+                words.update(WORD.findall(spec.title.lower()))
+                for c in spec.criteria:
+                    words.update(WORD.findall(c.text.lower()))
+        known = cat.cache["gibberish.vocabulary"] = frozenset(
+            {w for w in words if len(w) > 1 or w in {"i", "a"}} | CHAT_WORDS)
+    return known
+
+
+def is_gibberish(text: str, cat) -> bool:
     lowered = text.lower()
     if re.search(r"\d", lowered):
         return False  # "206", "2.3", "K/506/2155": references are never gibberish
     words = WORD.findall(lowered)
     if not words:
         return bool(lowered.strip())  # only punctuation or symbols
-    known = vocabulary()
+    known = vocabulary(cat)
     return not any(w in known for w in words)

@@ -2,8 +2,8 @@
 criterion of the chosen units (or outcomes) in specification order, with whether the
 specification lists professional discussion as evidence for the criterion's outcome.
 
-Only `catalogue()` touches the real catalogue (loaded lazily); everything else takes any object
-with `spec(ref, source_id)` and `units_in(source_id)`, so tests can plan from a small UnitSpec.
+Every function takes the catalogue as a parameter: any object with `spec(ref, source_id)` and
+`units_in(source_id)`, so tests can plan from a small UnitSpec.
 """
 from __future__ import annotations
 
@@ -17,34 +17,16 @@ from bot.domain.errors import NotFound
 
 
 class CatalogueLike(Protocol):
+    sources: dict[str, Any]
+
     def spec(self, ref: str, source_id: str) -> Optional[UnitSpec]: ...
 
     def units_in(self, source_id: str) -> Iterable[Any]: ...
 
 
-_override: Optional[CatalogueLike] = None
-
-
-def use_catalogue(cat: Optional[CatalogueLike]) -> None:
-    """Plan from this catalogue instead of the built one (tests); None restores the default."""
-    global _override
-    _override = cat
-
-
-def catalogue() -> CatalogueLike:
-    if _override is not None:
-        return _override
-    from catalogue import load_catalogue  # built once per process by the catalogue package
-
-    return load_catalogue()
-
-
 def source_name(cat: CatalogueLike, source_id: str) -> str:
     """The source's short name as citations use it ("SFJ Awards Level 2 Diploma"), else its id."""
-    try:
-        doc = cat.source(source_id)  # type: ignore[attr-defined]
-    except Exception:  # a test catalogue without sources, or an unknown id
-        doc = None
+    doc = cat.sources.get(source_id)
     return getattr(doc, "short_name", None) or source_id
 
 

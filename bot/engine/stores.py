@@ -29,7 +29,6 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import time
 
 import redis
@@ -38,9 +37,11 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 
+from bot.engine.settings import engine_settings
+
 logger = logging.getLogger(__name__)
 
-RETRY_SECONDS = float(os.environ.get("TRACKER_STORE_RETRY_SECONDS", "20"))
+RETRY_SECONDS = engine_settings().tracker_store_retry_seconds
 # set on a tracker this store read or saved: how many of its events the database holds
 STORED_EVENTS = "_events_in_tracker_store"
 

@@ -11,6 +11,7 @@ same client_msg_id is acted on once and answered with the same replies (the Turn
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -23,8 +24,12 @@ from bot.records import discussion as records
 from bot.domain.errors import Forbidden, RecordsError
 from bot.records.models import Discussion, PlannedCriterion, Person, Turn
 from bot.records.people import PersonLike, get_person
-from bot.domain.planning import catalogue, resolve_unit, source_name, unit_label
+from bot.domain.planning import resolve_unit, source_name, unit_label
+from bot.records import catalogue as catalogues
 from bot.domain.replies import Button, Reply
+from catalogue.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 YES = {"yes", "y", "yeah", "yep", "confirm", "i confirm", "confirmed", "ok", "okay", "agree", "i agree",
        "sign", "sign now", "yes sign", "learner confirms", "they confirm", "confirms", "the learner confirms",
@@ -80,13 +85,14 @@ def _unit_numbers(d: Discussion) -> dict[str, str]:
     """unit ref -> the specification's unit number ("206"), for short labels."""
     numbers = {ref: ref for ref in d.unit_refs}
     try:
-        cat = catalogue()
-        for ref in d.unit_refs:
-            spec = resolve_unit(cat, d.source_id, ref)
-            if spec is not None and spec.number:
-                numbers[ref] = spec.number
-    except Exception:  # no catalogue: the refs themselves are still exact
-        pass
+        cat = catalogues.current()
+    except SourceError as error:  # a broken specification text: the refs themselves are still exact
+        log.error("discussion %s shown without unit numbers: %s", d.id, error)
+        return numbers
+    for ref in d.unit_refs:
+        spec = resolve_unit(cat, d.source_id, ref)
+        if spec is not None and spec.number:
+            numbers[ref] = spec.number
     return numbers
 
 
@@ -106,12 +112,13 @@ def start_reply(session: Session, discussion_id: int) -> TurnResult:
 
 def _titles(d: Discussion) -> tuple[list[str], str]:
     try:
-        cat = catalogue()
-        specs = [resolve_unit(cat, d.source_id, ref) for ref in d.unit_refs]
-        return ([f"unit {unit_label(s)}" if s else ref for s, ref in zip(specs, d.unit_refs)],
-                source_name(cat, d.source_id))
-    except Exception:
+        cat = catalogues.current()
+    except SourceError as error:  # a broken specification text: the refs and source id still say which
+        log.error("discussion %s shown without unit titles: %s", d.id, error)
         return list(d.unit_refs), d.source_id
+    specs = [resolve_unit(cat, d.source_id, ref) for ref in d.unit_refs]
+    return ([f"unit {unit_label(s)}" if s else ref for s, ref in zip(specs, d.unit_refs)],
+            source_name(cat, d.source_id))
 
 
 def resume(session: Session, actor: PersonLike, learner: Optional[PersonLike] = None,

@@ -1,6 +1,7 @@
 """Read one discussion through the records services (and unit titles from the catalogue) into a DiscussionRecord."""
 from __future__ import annotations
 
+import logging
 from typing import Optional
 
 from sqlalchemy import select
@@ -14,16 +15,19 @@ from bot.domain.export.record import (
     SignOffEntry,
     UnitEntry,
 )
+from bot.records import catalogue as catalogues
 from bot.records import discussion as discussions
 from bot.records.models import Discussion, Person
+from catalogue.errors import SourceError
+
+log = logging.getLogger(__name__)
 
 
 def _catalogue():
     try:
-        from catalogue import load_catalogue
-
-        return load_catalogue()
-    except Exception:  # the record must still export if a specification text fails to parse
+        return catalogues.current()
+    except SourceError as error:  # the record must still export if a specification text fails to parse
+        log.error("record exported without catalogue details: %s", error)
         return None
 
 

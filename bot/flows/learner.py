@@ -6,7 +6,9 @@ Everything here is testable without Rasa against the real catalogue and database
 from __future__ import annotations
 
 from bot.domain.answers import respond
+from bot.domain.gibberish import is_gibberish
 from bot.domain.answers.context import LearnerContext
+from bot.records import catalogue as catalogues
 from bot.records import enrolment, people
 from bot.records.db import transaction
 from bot.domain.replies import Reply
@@ -40,16 +42,23 @@ def learner_context(session, person, pending: list[str] | None = None) -> tuple[
 
 
 def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, list[str]],
-                 pending: list[str] | None = None) -> tuple[list[dict], list[str]]:
-    """Answer one learner message. Returns (Rasa messages, refs offered as choices)."""
+                 pending: list[str] | None = None, ranking: list[str] | None = None) -> tuple[list[dict], list[str]]:
+    """Answer one learner message. `ranking`: the classifier's next best intents, for "did you
+    mean ...?". Returns (Rasa messages, refs offered as choices)."""
     if len(text) > MAX_QUESTION_CHARS:
         return [Reply(f"That message is too long for me to read ({len(text):,} characters). Please ask in a "
                       f"shorter message, up to {MAX_QUESTION_CHARS:,} characters.").to_rasa()], []
 
+    cat = catalogues.current()
+    if intent != "nlu_fallback" and is_gibberish(text, cat):
+        intent = "nlu_fallback"  # mashed keys land on short intents like affirm: say we didn't understand
+    if intent == "nlu_fallback":
+        entities = {**entities, "_ranking": list(ranking or [])}
+
     def turn(session):
         person = people.get_or_create_person_for_identity(session, *channel_identity(sender_id))
         ctx, enr = learner_context(session, person, pending)
-        answer = respond(intent, text, entities, ctx)
+        answer = respond(intent, text, entities, ctx, cat=cat)
         if answer.set_source and answer.set_source != ctx.source_id:
             enr = enrolment.enrol(session, person, answer.set_source)
         for ref, status in answer.unit_updates.items():

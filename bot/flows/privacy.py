@@ -23,9 +23,7 @@ the person's accounts as the channels build it ("slack:T1:U2", "web:<uuid>", a R
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import bindparam, create_engine, delete, or_, select, text, update
@@ -50,8 +48,8 @@ from bot.records.models import (
     UnitStatus,
 )
 from bot.records.people import get_person, require_role
+from bot.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
 REDACTED = "[erased]"
 ERASED_NAME = "Erased person {id}"
 
@@ -59,13 +57,12 @@ ERASED_NAME = "Erased person {id}"
 # ---------------------------------------------------------------- the tracker store
 
 
-def tracker_url(env: dict[str, str] | None = None) -> str | None:
-    env = os.environ if env is None else env
-    url = env.get("TRACKER_DATABASE_URL")
+def tracker_url(settings: Settings | None = None) -> str | None:
+    settings = settings or Settings()
+    url = settings.tracker_database_url
     if url:
         return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    path = Path(env.get("TRACKER_DB") or REPO / "var" / "tracker.db")
-    return f"sqlite:///{path}" if path.exists() else None
+    return f"sqlite:///{settings.tracker_db}" if settings.tracker_db.exists() else None
 
 
 class Trackers:

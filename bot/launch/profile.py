@@ -5,9 +5,9 @@ several servers (docs/deployment.md):
 - records in PostgreSQL (DATABASE_URL), Rasa's trackers in PostgreSQL (TRACKER_DATABASE_URL),
   Rasa's conversation locks in Redis (REDIS_URL), through endpoints.production.yml;
 - RASA_SERVERS Rasa servers and ACTION_SERVERS action servers (2 each by default), behind the
-  balancer (bot/launch/balancer.py), which listens where the single Rasa server would (RASA_PORT).
+  balancer (bot/engine/balancer.py), which listens where the single Rasa server would (RASA_PORT).
 
-Standard library only, like bot/launch/stack.py. `python -m bot.launch.profile databases` (application
+Standard library only, like bot/launch/stack.py. `python -m bot.records.provision` (application
 environment) creates the two PostgreSQL databases if they are missing.
 """
 from __future__ import annotations
@@ -98,7 +98,7 @@ def extend(stack, base: dict[str, str]) -> None:
         argv[argv.index("--endpoints") + 1] = env["RASA_ENDPOINTS"]
         argv += ["--interface", "127.0.0.1"]  # reached only through the balancer
         services[f"rasa-{i}"] = Service(f"rasa-{i}", argv, port, "/", env, logs / f"rasa-{i}.log")
-    balancer = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.launch.balancer", "--port", str(front),
+    balancer = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.engine.balancer", "--port", str(front),
                 "--rasa", ",".join(f"http://127.0.0.1:{p}" for p in rasa_ports),
                 "--actions", ",".join(f"http://127.0.0.1:{p}" for p in action_ports)]
     services["rasa"] = Service("rasa", balancer, front, "/balancer/health", env, logs / "balancer.log")
@@ -132,32 +132,7 @@ def revive(stack, svc) -> bool:
 def ensure_databases(env: dict[str, str]) -> None:
     """Create the records and tracker databases if missing (in the application environment)."""
 
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.launch.profile", "databases"],
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.records.provision"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     if done.returncode != 0:
         raise StackError(f"The production databases are not reachable:\n{done.stderr[-1500:]}")
-
-
-def _create_missing(urls: list[str]) -> None:
-    import psycopg
-    from psycopg import sql
-
-    for url in urls:
-        parts = urlsplit(url.replace("+psycopg", "").replace("+psycopg2", ""))
-        name = parts.path.lstrip("/")
-        admin = parts._replace(path="/postgres", query="").geturl()
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-                try:
-                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                except psycopg.errors.DuplicateDatabase:
-                    pass  # another launcher won the race
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["databases"]:
-        conf = settings(dict(os.environ))
-        _create_missing([conf["DATABASE_URL"], conf["TRACKER_DATABASE_URL"]])
-    else:
-        print("usage: python -m bot.launch.profile databases", file=sys.stderr)
-        sys.exit(2)

@@ -11,7 +11,6 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout, so two processe
 """
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -24,9 +23,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.errors import Conflict, NotFound
+from bot.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_URL = f"sqlite:///{REPO / 'var' / 'assistant.db'}"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 _engines: dict[str, Engine] = {}
@@ -37,7 +35,7 @@ T = TypeVar("T")
 
 
 def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return url or Settings().database_url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -11,7 +11,8 @@ from bot.records.db import fetch, write
 from bot.domain.errors import Forbidden, Invalid, NotFound
 from bot.records.models import UNIT_STATUSES, Enrolment, Person, UnitStatus, utcnow
 from bot.records.people import PersonLike, get_person, require_role
-from bot.domain.planning import catalogue, resolve_unit, source_name
+from bot.domain.planning import resolve_unit, source_name
+from bot.records import catalogue as catalogues
 
 
 def known_sources() -> list[str]:
@@ -83,7 +84,7 @@ def set_unit_status(session: Session, enrolment: Enrolment | int, unit_ref: str,
     who = get_person(session, actor)
     if status not in UNIT_STATUSES:
         raise Invalid(f"Unknown unit status '{status}'. Use one of: {', '.join(UNIT_STATUSES)}.")
-    cat = catalogue()
+    cat = catalogues.current()
     spec = resolve_unit(cat, e.source_id, unit_ref)
     if spec is None:
         raise NotFound(f"Unit '{unit_ref}' is not in the {source_name(cat, e.source_id)}.")

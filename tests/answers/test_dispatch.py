@@ -18,9 +18,9 @@ def test_help_says_what_the_bot_can_do_without_the_catalogue():
 
 
 def test_greeting_asks_for_a_qualification_until_one_is_chosen():
-    new = respond("greet", "hi", {}, LearnerContext())
+    new = respond("greet", "hi", {}, LearnerContext(), cat=object())
     assert "Which qualification are you working towards?" in new.replies[0].text
-    known = respond("greet", "hi", {}, LearnerContext("sfj-l2"))
+    known = respond("greet", "hi", {}, LearnerContext("sfj-l2"), cat=object())
     assert "Which qualification" not in text(known)
 
 
@@ -31,7 +31,7 @@ def test_greeting_asks_for_a_qualification_until_one_is_chosen():
     ("thank", "You're welcome"),
 ])
 def test_small_talk(intent, words):
-    assert words in text(respond(intent, "x", {}, LearnerContext()))
+    assert words in text(respond(intent, "x", {}, LearnerContext(), cat=object()))
 
 
 def test_fallback_offers_best_guesses_as_buttons(ask):

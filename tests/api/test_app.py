@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from bot.api.app import create_app
-from bot.api.config import Settings
+from bot.settings import Settings
 from bot.records.db import session_factory
 from bot.records.models import ApiToken, Person
 from tests.api.conftest import ADMIN_TOKEN
@@ -94,14 +94,14 @@ def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("API_ADMIN_TOKEN", "env-token")
     monkeypatch.setenv("RASA_URL", "http://rasa.example:5005")
-    settings = Settings.from_env()
-    assert settings == Settings(database_url=url, admin_token="env-token", rasa_url="http://rasa.example:5005")
+    settings = Settings()
+    assert (settings.database_url, settings.admin_token, settings.rasa_url) == (url, "env-token", "http://rasa.example:5005")
     with TestClient(create_app()) as c:
         assert c.app.state.settings.rasa_url == "http://rasa.example:5005"
         assert c.get("/api/me", headers={"Authorization": "Bearer env-token"}).status_code == 200
     monkeypatch.delenv("DATABASE_URL")
     monkeypatch.delenv("RASA_URL")
-    default = Settings.from_env()
+    default = Settings()
     assert default.database_url.endswith("/var/assistant.db") and default.rasa_url == "http://localhost:5005"
 
 
@@ -122,13 +122,13 @@ def test_database_down_is_503_not_500():
 
 
 def test_broken_catalogue_is_503(client, monkeypatch):
-    import catalogue
+    from bot.records import catalogue as catalogues
     from catalogue.errors import SourceError
 
     def broken():
         raise SourceError("habc_l3_diploma.txt", 12, "truncated unit table")
 
-    monkeypatch.setattr(catalogue, "load_catalogue", broken)
+    monkeypatch.setattr(catalogues, "current", broken)
     health = client.get("/health")
     assert health.status_code == 503 and "habc_l3_diploma.txt" in health.json()["catalogue"]["error"]
     response = client.get("/api/qualifications", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})

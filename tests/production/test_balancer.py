@@ -1,4 +1,4 @@
-"""The balancer (bot/launch/balancer.py, run in the Rasa engine environment) against stand-in servers:
+"""The balancer (bot/engine/balancer.py, run in the Rasa engine environment) against stand-in servers:
 failover between action servers, "please try again" when none answers (keeping a form where it
 was), when no Rasa server is up or one returns nothing, and too-long messages kept from Rasa."""
 from __future__ import annotations
@@ -59,7 +59,7 @@ def balancer():
 
     def start(rasa: list[str], actions: list[str]) -> str:
         port = free_port()
-        p = subprocess.Popen([str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.launch.balancer", "--port", str(port),
+        p = subprocess.Popen([str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.engine.balancer", "--port", str(port),
                               "--rasa", ",".join(rasa), "--actions", ",".join(actions)], cwd=ROOT,
                              env={"PYTHONPATH": str(ROOT), "BALANCER_MAX_MESSAGE_WORDS": "50"},
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

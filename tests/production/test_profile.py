@@ -46,7 +46,7 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
     assert rasa[rasa.index("--endpoints") + 1] == str(ROOT / "endpoints.production.yml")
     assert rasa[rasa.index("--port") + 1] == "15007" and rasa[-2:] == ["--interface", "127.0.0.1"]
     balancer = s["rasa"].argv
-    assert s["rasa"].port == 15005 and "bot.launch.balancer" in balancer
+    assert s["rasa"].port == 15005 and "bot.engine.balancer" in balancer
     assert balancer[balancer.index("--actions") + 1] == "http://127.0.0.1:15055,http://127.0.0.1:15056"
     env = s["actions-1"].env
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:15005/webhook"  # actions go through the balancer

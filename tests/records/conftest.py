@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import planning
 from bot.records.db import dispose, engine_for, migrate, session_factory
 from bot.records.models import Base
 
@@ -118,13 +117,13 @@ def session(db):
 
 
 @pytest.fixture
-def fake_catalogue():
+def fake_catalogue(monkeypatch):
+    from bot.records import catalogue as catalogues
     from tests.records.fakecat import FakeCatalogue
 
     cat = FakeCatalogue()
-    planning.use_catalogue(cat)
-    yield cat
-    planning.use_catalogue(None)
+    monkeypatch.setattr(catalogues, "current", lambda: cat)
+    return cat
 
 
 class World:

@@ -73,5 +73,9 @@ class FakeCatalogue:
     def units_in(self, source_id: str) -> list[UnitSpec]:
         return list(self.units.get(source_id, []))
 
+    @property
+    def sources(self) -> dict[str, FakeSource]:
+        return {sid: FakeSource(name) for sid, name in self.names.items()}
+
     def source(self, source_id: str) -> FakeSource:
-        return FakeSource(self.names[source_id])
+        return self.sources[source_id]

@@ -6,12 +6,13 @@ import pytest
 from bot.flows import discussion as turns
 from bot.records import discussion as disc, enrolment, people
 from bot.domain.errors import NotFound
-from bot.domain.planning import catalogue, plan_unit, resolve_unit
+from bot.domain.planning import plan_unit, resolve_unit
+from bot.records.catalogue import current
 
 
 @pytest.fixture(scope="module")
 def cat():
-    return catalogue()
+    return current()
 
 
 def test_unit_206_plan(cat):

@@ -45,7 +45,9 @@ def test_default_url_is_sqlite_under_var(monkeypatch):
     from bot.records import db as dbmod
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert dbmod.database_url() == f"sqlite:///{dbmod.REPO / 'var' / 'assistant.db'}"
+    from bot.settings import REPO
+
+    assert dbmod.database_url() == f"sqlite:///{REPO / 'var' / 'assistant.db'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@h/db")
     assert dbmod.database_url() == "postgresql+psycopg://x@h/db"
     assert dbmod.database_url("sqlite:///other.db") == "sqlite:///other.db"

@@ -5,6 +5,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from bot.records import catalogue as catalogues
+from catalogue.errors import SourceError
+
 router = APIRouter(tags=["health"])
 
 
@@ -20,11 +23,9 @@ def _database(request: Request) -> dict:
 
 def _catalogue() -> dict:
     try:
-        from catalogue import load_catalogue
-
-        cat = load_catalogue()
+        cat = catalogues.current()
         return {"ok": True, "qualifications": len(cat.qualifications()), "units": len(cat.units)}
-    except Exception as error:  # a SourceError names the file and line that failed
+    except SourceError as error:  # names the file and line that failed
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
 

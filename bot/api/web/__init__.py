@@ -8,7 +8,6 @@ The proxy accepts only web: sender ids, so the page cannot speak as a Slack or T
 from __future__ import annotations
 
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -40,10 +39,8 @@ router = APIRouter(tags=["web chat"])
 
 
 def rasa_url(request: Request) -> str:
-    """The app's configured Rasa server (app.state.settings.rasa_url), else RASA_URL, else the default."""
-    settings = getattr(request.app.state, "settings", None)
-    url = getattr(settings, "rasa_url", None) or os.environ.get("RASA_URL") or "http://127.0.0.1:5005"
-    return url.rstrip("/")
+    """The app's configured Rasa server (RASA_URL, bot.settings)."""
+    return request.app.state.settings.rasa_url.rstrip("/")
 
 
 class ChatIn(BaseModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from typing import Callable
 
 from bot.domain.replies import Reply
@@ -43,11 +44,10 @@ _SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
 }
 
 
-def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, cat=None) -> Answer:
-    """The replies to one learner message. `cat` defaults to the process-wide catalogue."""
+def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: LearnerContext, *, cat) -> Answer:
+    """The replies to one learner message, from the catalogue `cat`."""
     entities = {k: list(v) for k, v in (entities or {}).items()}
     if ctx.pending:
-        cat = _loaded(cat)
         picked = pick(cat, text or "", intent, ctx.pending)
         if picked is not None:  # "the second one" after a choice: as if its button had been clicked
             text = picked
@@ -57,9 +57,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         entities.update(given)
         text = (given.get("text") or [""])[0]
     page = _page(entities)
-    if intent in _SMALLTALK:  # small talk never needs the catalogue (nor waits for it to load)
+    if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
-    cat = _loaded(cat)
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     handler, paged = _CATALOGUE[intent]
@@ -67,18 +66,12 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
-    except Exception:  # a reply must always go back to the chat; the trace goes to the log
-        log.exception("answer failed: intent=%s text=%r", intent, text)
+    except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
+        # the frames and the error type, never the message text (nor the error's message: it may quote it)
+        log.error("answer failed: intent=%s length=%d %s\n%s", intent, len(text or ""), type(error).__name__,
+                  "".join(traceback.format_tb(error.__traceback__)))
         return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
                              "other words.")])
-
-
-def _loaded(cat):
-    if cat is not None:
-        return cat
-    from catalogue import load_catalogue  # imported here: small talk must not pay for building the catalogue
-
-    return load_catalogue()
 
 
 def _page(entities: dict[str, list[str]]) -> int:

@@ -1,11 +1,28 @@
 """Short, skimmable replies for the discussion: the plan, one criterion, coverage, what's left."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Protocol
 
 from bot.domain.discussion.questions import suggest
-from bot.records.models import PlannedCriterion
 from bot.domain.replies import MAX_REPLY_CHARS, Button, Reply
+
+
+class PlannedCriterion(Protocol):
+    """One criterion of a discussion plan as stored by the records layer (records.models)."""
+
+    id: int
+    position: int
+    unit_ref: str
+    criterion_ref: str
+    kind: str
+    criterion_text: str
+    outcome_ref: Optional[str]
+    outcome_text: Optional[str]
+    pd_listed: Optional[bool]
+    evidence: Optional[list[str]]
+    guidance: Optional[str]
+    citation: str
+
 
 DECISION_BUTTONS = [Button("Met", "met"), Button("Not yet met", "not yet met"), Button("Skip", "skip")]
 GUIDANCE_CHARS = 240

@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -31,10 +30,11 @@ from bot.engine.channels.guard import guard
 from bot.engine.channels.dedupe import SeenKeys
 from bot.engine.channels.render import slack_blocks, slack_chosen_blocks, slack_mrkdwn
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
+from bot.engine.settings import SLACK_API_URL, engine_settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_API_URL = SLACK_API_URL
 MAX_CLOCK_SKEW = 5 * 60  # Slack: reject requests whose timestamp is more than five minutes off
 STASH_PREFIX = "stash:"
 
@@ -47,16 +47,18 @@ class SlackSettings:
     api_url: str = DEFAULT_API_URL
 
     @classmethod
-    def load(cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ) -> "SlackSettings":
-        credentials = credentials or {}
+    def load(cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None) -> "SlackSettings":
+        """credentials.yml's keys, else the engine settings (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+        SLACK_API_URL)."""
+        credentials, env = credentials or {}, engine_settings(environ)
 
-        def pick(key: str, env: str, default: str = "") -> str:
-            return str(credentials.get(key) or environ.get(env) or default).strip()
+        def pick(key: str, default: str) -> str:
+            return str(credentials.get(key) or default or "").strip()
 
-        api_url = pick("api_url", "SLACK_API_URL", DEFAULT_API_URL)
+        api_url = pick("api_url", env.slack_api_url) or DEFAULT_API_URL
         return cls(
-            bot_token=pick("bot_token", "SLACK_BOT_TOKEN"),
-            signing_secret=pick("signing_secret", "SLACK_SIGNING_SECRET"),
+            bot_token=pick("bot_token", env.slack_bot_token),
+            signing_secret=pick("signing_secret", env.slack_signing_secret),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
         )
 

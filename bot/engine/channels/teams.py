@@ -27,7 +27,6 @@ import asyncio
 import html
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -42,11 +41,10 @@ from bot.engine.channels.guard import guard
 from bot.engine.channels.dedupe import SeenKeys
 from bot.engine.channels.render import adaptive_card, teams_markdown
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
+from bot.engine.settings import LOGIN_URL, OPENID_METADATA_URL, engine_settings
 
 logger = logging.getLogger(__name__)
 
-OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
-LOGIN_URL = "https://login.microsoftonline.com"
 MULTI_TENANT_AUTHORITY = "botframework.com"
 TOKEN_ISSUER = "https://api.botframework.com"
 SCOPE = "https://api.botframework.com/.default"
@@ -64,19 +62,19 @@ class TeamsSettings:
     token_url: str = ""
 
     @classmethod
-    def load(cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] = os.environ) -> "TeamsSettings":
-        credentials = credentials or {}
+    def load(cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None) -> "TeamsSettings":
+        credentials, env = credentials or {}, engine_settings(environ)
 
-        def pick(key: str, env: str, default: str = "") -> str:
-            return str(credentials.get(key) or environ.get(env) or default).strip()
+        def pick(key: str, default: str) -> str:
+            return str(credentials.get(key) or default or "").strip()
 
         return cls(
-            app_id=pick("app_id", "TEAMS_APP_ID"),
-            app_password=pick("app_password", "TEAMS_APP_PASSWORD"),
-            tenant_id=pick("tenant_id", "TEAMS_TENANT_ID"),
-            openid_metadata_url=pick("openid_metadata_url", "TEAMS_OPENID_METADATA_URL", OPENID_METADATA_URL),
-            login_url=pick("login_url", "TEAMS_LOGIN_URL", LOGIN_URL).rstrip("/"),
-            token_url=pick("token_url", "TEAMS_TOKEN_URL"),
+            app_id=pick("app_id", env.teams_app_id),
+            app_password=pick("app_password", env.teams_app_password),
+            tenant_id=pick("tenant_id", env.teams_tenant_id),
+            openid_metadata_url=pick("openid_metadata_url", env.teams_openid_metadata_url) or OPENID_METADATA_URL,
+            login_url=(pick("login_url", env.teams_login_url) or LOGIN_URL).rstrip("/"),
+            token_url=pick("token_url", env.teams_token_url),
         )
 
     @property

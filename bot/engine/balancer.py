@@ -1,7 +1,7 @@
 """The production profile's balancer: one small HTTP process in front of several Rasa servers and
 several action servers (runs in the Rasa engine environment: stdlib and aiohttp only).
 
-    python -m bot.launch.balancer --port 5005 --rasa http://127.0.0.1:5101,http://127.0.0.1:5102 \
+    python -m bot.engine.balancer --port 5005 --rasa http://127.0.0.1:5101,http://127.0.0.1:5102 \
                            --actions http://127.0.0.1:5201,http://127.0.0.1:5202
 
 - POST /webhook (custom-action calls from the Rasa servers) goes to the action servers in turn.
@@ -29,13 +29,14 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import time
 
 import aiohttp
 from aiohttp import web
 
-log = logging.getLogger("bot.launch.balancer")
+from bot.engine.settings import engine_settings
+
+log = logging.getLogger("bot.engine.balancer")
 
 TRY_AGAIN = ("Sorry, I couldn't answer that just now: part of the service is restarting. "
              "Nothing you told me before was lost. Please try again in a moment.")
@@ -49,8 +50,8 @@ REST_DOWN_SECONDS = 1.0
 # Rasa's NLU (DIET's transformer) needs memory that grows with the square of a message's length in
 # words: one 100 kB message took a Rasa server past 12 GB and the kernel killed it (scripts/fuzz_bot.py
 # found it). Longer messages are answered here and never reach Rasa. Both limits: environment.
-MAX_CHARS = int(os.environ.get("BALANCER_MAX_MESSAGE_CHARS", "10000"))
-MAX_WORDS = int(os.environ.get("BALANCER_MAX_MESSAGE_WORDS", "1500"))
+MAX_CHARS = engine_settings().balancer_max_message_chars
+MAX_WORDS = engine_settings().balancer_max_message_words
 TOO_LONG = ("That message is too long for me to read in one go ({chars:,} characters; I can take up to "
             "{limit:,} characters or {words:,} words). Please send it in parts: nothing of it was saved.")
 

@@ -1,0 +1,32 @@
+"""The application environment's settings (action server, API, records, flows), read in one place.
+
+Each field is an environment variable of the same name in upper case. `Settings()` reads the
+environment when it is made, so a process (or a test) that changes a variable sees the change.
+The Rasa engine environment has its own (bot/engine/settings.py), the launcher its own
+(bot/launch, standard library only).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    database_url: str = f"sqlite:///{REPO / 'var' / 'assistant.db'}"  # the records database
+    admin_token: Optional[str] = Field(None, validation_alias="API_ADMIN_TOKEN")  # bootstraps an admin
+    rasa_url: str = "http://localhost:5005"  # the Rasa server the web chat talks to
+    api_port: int = 8000
+    api_public_url: Optional[str] = None  # the API's address as users reach it (export links)
+    tracker_database_url: Optional[str] = None  # Rasa's tracker store (production: PostgreSQL)
+    tracker_db: Path = REPO / "var" / "tracker.db"  # Rasa's tracker store (default: SQLite)
+
+    @property
+    def public_url(self) -> str:
+        return (self.api_public_url or f"http://127.0.0.1:{self.api_port}").rstrip("/")
