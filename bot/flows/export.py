@@ -1,4 +1,6 @@
-"""Read one discussion through the records services (and unit titles from the catalogue) into a DiscussionRecord."""
+"""Read one discussion through the records services (and unit titles from the catalogue) into a DiscussionRecord:
+every version of every answer and decision, which amendment made a version, and whether each signature
+was given to the record as it now stands or to an earlier version of it."""
 from __future__ import annotations
 
 import logging
@@ -8,16 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from bot.domain.export.record import (
+    KIND_LABELS,
     AmendmentEntry,
     AnswerVersion,
     CriterionEntry,
+    DecisionVersion,
     DiscussionRecord,
     SignOffEntry,
     UnitEntry,
 )
+from bot.domain.export.text import utc
 from bot.records import catalogue as catalogues
 from bot.records import discussion as discussions
-from bot.records.models import Discussion, Person
+from bot.records.models import Discussion, Person, PlannedCriterion
 from catalogue.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -46,7 +51,40 @@ def _about(d: Discussion) -> tuple[list[UnitEntry], dict]:
         "qualification": q.title if q else (doc.short_name if doc else d.source_id),
         "qualification_number": q.number if q else None,
         "awarding_body": q.awarding_body if q else None,
+        "specification": doc.short_name if doc is not None else None,
     }
+
+
+def _amendment_reasons(rows, amendments, fields: tuple[str, ...]) -> dict[int, str]:
+    """Row id -> the reason of the amendment that made it. After sign-off only amendments add
+    versions, so a criterion's last N versions of a kind are its N amendments of that kind, in order."""
+    made: dict[int, str] = {}
+    for r in rows:
+        mine = [a for a in amendments if a.field in fields and (a.unit_ref, a.criterion_ref) == (r[0].unit_ref,
+                                                                                               r[0].criterion_ref)]
+        for version, amendment in zip(r[-len(mine):] if mine else [], mine):
+            made[version.id] = amendment.reason
+    return made
+
+
+def _citation(p: PlannedCriterion, unit: Optional[UnitEntry]) -> Optional[str]:
+    """The criterion's own place in the specification: "HABC Level 3 Diploma, unit 3, learning outcome 1,
+    assessment criterion 1.2 (line 303)" (some specifications print a whole outcome on one line)."""
+    if not p.citation:
+        return None
+    name, _, line = p.citation.rpartition(", line ")
+    if not name or not line.isdigit():
+        return p.citation
+    parts = [name, f"unit {unit.number}" if unit and unit.number else p.unit_ref]
+    if p.outcome_ref:
+        parts.append(f"{'element' if p.outcome_ref.upper().startswith('E') else 'learning outcome'} {p.outcome_ref}")
+    parts.append(f"{KIND_LABELS.get(p.kind, 'criterion')} {p.criterion_ref}")
+    return f"{', '.join(parts)} (line {line})"
+
+
+def _first_change_after(at, changes: list) -> Optional[object]:
+    later = [c for c in changes if c is not None and utc(c) > utc(at)]
+    return min(later, key=utc) if later else None
 
 
 def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRecord:
@@ -56,15 +94,22 @@ def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRec
     rows = discussions.criterion_records(session, d)
     signoffs = discussions.sign_offs(session, d)
     amendments = discussions.amendments(session, d)
+    answers = {id(r): sorted(r.earlier_answers + ([r.answer] if r.answer else []), key=lambda a: a.version)
+               for r in rows}
+    decisions = {id(r): sorted(r.earlier_decisions + ([r.decision] if r.decision else []), key=lambda x: x.version)
+                 for r in rows}
     ids = {d.learner_id, d.assessor_id} | {s.person_id for s in signoffs} | {a.amended_by for a in amendments}
     for r in rows:
-        ids |= {a.recorded_by for a in ([r.answer] if r.answer else []) + r.earlier_answers}
-        ids |= {r.decision.decided_by} if r.decision else set()
+        ids |= {a.recorded_by for a in answers[id(r)]} | {x.decided_by for x in decisions[id(r)]}
     names = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(ids))).all())
 
     def name(pid: Optional[int]) -> str:
         return names.get(pid, f"person {pid}") if pid is not None else ""
 
+    answer_why = _amendment_reasons([v for v in answers.values() if v], amendments, ("answer",))
+    decision_why = _amendment_reasons([v for v in decisions.values() if v], amendments, ("decision", "reason"))
+    units, about = _about(d)
+    by_ref = {u.ref: u for u in units}
     entries = []
     for r in rows:
         p, a, x = r.planned, r.answer, r.decision
@@ -76,16 +121,24 @@ def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRec
             answer_version=a.version if a else None,
             decision=x.outcome if x else None, reason=x.reason if x else None,
             decided_at=x.decided_at if x else None, decided_by=name(x.decided_by) if x else None,
-            earlier_answers=[AnswerVersion(o.text, o.recorded_at, name(o.recorded_by), o.version, o.question)
-                             for o in sorted(r.earlier_answers, key=lambda o: o.version)],
-            outcome_ref=p.outcome_ref, outcome_text=p.outcome_text, citation=p.citation,
+            answer_versions=[AnswerVersion(o.text, o.recorded_at, name(o.recorded_by), o.version, o.question,
+                                           answer_why.get(o.id)) for o in answers[id(r)]],
+            decision_versions=[DecisionVersion(o.outcome, o.reason, o.decided_at, name(o.decided_by), o.version,
+                                               decision_why.get(o.id)) for o in decisions[id(r)]],
+            outcome_ref=p.outcome_ref, outcome_text=p.outcome_text, citation=_citation(p, by_ref.get(p.unit_ref)),
+            kind=p.kind,
         ))
-    units, about = _about(d)
+    # a signature is given to the record as it stood: any later version or amendment changed what was signed
+    changes = [a.amended_at for a in amendments] + [v.recorded_at for vs in answers.values() for v in vs] + \
+        [v.decided_at for vs in decisions.values() for v in vs]
+    signed = []
+    for s in signoffs:
+        changed = _first_change_after(s.signed_at, changes)
+        signed.append(SignOffEntry(s.role, name(s.person_id), s.declaration, s.signed_at, changed is not None, changed))
     return DiscussionRecord(
         id=d.id, learner=name(d.learner_id), assessor=name(d.assessor_id), source_id=d.source_id,
         units=units, status=d.status, started_at=d.started_at, updated_at=d.updated_at, signed_at=d.signed_at,
-        channel=d.channel, criteria=entries,
-        signoffs=[SignOffEntry(s.role, name(s.person_id), s.declaration, s.signed_at) for s in signoffs],
+        channel=d.channel, location=d.location, criteria=entries, signoffs=signed,
         amendments=[AmendmentEntry(a.criterion_ref, a.field, a.old, a.new, a.reason, name(a.amended_by), a.amended_at,
                                    a.unit_ref) for a in amendments],
         **about,

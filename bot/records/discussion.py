@@ -187,12 +187,23 @@ def amendments(session: Session, discussion: DiscussionLike) -> list[Amendment]:
 
 @dataclass(slots=True)
 class CriterionRecord:
-    """One planned criterion with its current answer and decision and earlier answer versions."""
+    """One planned criterion with its current answer and decision and every earlier version of each
+    (oldest first; who and when are on each row, the why of a decision is its reason, of a change to a
+    signed record the Amendment)."""
 
     planned: PlannedCriterion
     answer: Optional[Answer]
     decision: Optional[Decision]
     earlier_answers: list[Answer] = field(default_factory=list)
+    earlier_decisions: list[Decision] = field(default_factory=list)
+
+
+def _superseded(session: Session, d: Discussion, model) -> dict[tuple[str, str], list[Any]]:
+    older: dict[tuple[str, str], list[Any]] = {}
+    for row in history(session, d, model):
+        if row.superseded_by is not None:
+            older.setdefault((row.unit_ref, row.criterion_ref), []).append(row)
+    return older
 
 
 def criterion_records(session: Session, discussion: DiscussionLike) -> list[CriterionRecord]:
@@ -200,11 +211,9 @@ def criterion_records(session: Session, discussion: DiscussionLike) -> list[Crit
     d = get(session, discussion)
     answers = current_answers(session, d)
     decisions = current_decisions(session, d)
-    older: dict[tuple[str, str], list[Answer]] = {}
-    for a in history(session, d):
-        if a.superseded_by is not None:
-            older.setdefault((a.unit_ref, a.criterion_ref), []).append(a)
-    return [CriterionRecord(pc, answers.get(_key(pc)), decisions.get(_key(pc)), older.get(_key(pc), []))
+    old_answers, old_decisions = _superseded(session, d, Answer), _superseded(session, d, Decision)
+    return [CriterionRecord(pc, answers.get(_key(pc)), decisions.get(_key(pc)), old_answers.get(_key(pc), []),
+                            old_decisions.get(_key(pc), []))
             for pc in plan(session, d)]
 
 

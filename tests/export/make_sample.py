@@ -1,7 +1,10 @@
-"""Regenerate docs/samples/discussion-record.pdf and .png (page 1): python -m tests.export.make_sample
+"""Regenerate docs/samples/discussion-record.pdf and a PNG of each page (discussion-record-1.png, ...):
+    .venv/bin/python -m tests.export.make_sample      (needs pdftoppm: apt-get install poppler-utils)
 
 The sample is a real record: a discussion run through the records services on a throw-away
-SQLite database, with the real catalogue (HABC Level 3, unit 3, outcome 1), then exported.
+SQLite database, with the real catalogue (HABC Level 3, unit 3, outcome 1), then exported. Its
+history has what an IQA looks for: an answer added to, a "not yet met" amended to "met" after both
+signatures (so both are marked as given to an earlier version), and a reason amended.
 """
 from __future__ import annotations
 
@@ -34,6 +37,10 @@ ANSWERS = {
 }
 
 
+NOT_YET = "Named groups but did not explain segmentation methods."
+MET_AFTER_ALL = "The audio recording shows segmentation by channel, tenure and products explained."
+
+
 def record_discussion(s):
     """The sample discussion, run through the records services on session `s`; returns it."""
     admin = people.create_person(s, "Centre Administrator", "admin")
@@ -46,11 +53,12 @@ def record_discussion(s):
     discussions.record_answer(s, d, "1.2", "Also by the products they hold.", sam)  # a second version
     for ref in ("1.1", "1.3", "1.4", "1.5"):
         discussions.decide(s, d, ref, "met", "Explained clearly with examples from their own contact centre.", sam)
-    discussions.decide(s, d, "1.2", "not_yet_met", "Named groups but did not explain segmentation methods.", sam)
+    discussions.decide(s, d, "1.2", "not_yet_met", NOT_YET, sam)
     discussions.sign(s, d, sam, "assessor")
     discussions.sign(s, d, priya, "learner")
     discussions.amend(s, d, "1.5", "reason", "Explained clearly, with examples of reports team leaders use.",
                       "Reason made specific after IQA sampling.", sam)
+    discussions.amend(s, d, "1.2", "decision", "met", MET_AFTER_ALL, sam)
     return d
 
 
@@ -70,9 +78,11 @@ def main() -> int:
     if not shutil.which("pdftoppm"):
         print("pdftoppm not found (apt-get install poppler-utils): PNG not made", file=sys.stderr)
         return 1
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(DOCS / "discussion-record")], check=True)
-    print(f"wrote {pdf} and {pdf.with_suffix('.png')}")
+    for old in DOCS.glob("discussion-record*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(DOCS / "discussion-record")], check=True)
+    pages = sorted(p.name for p in DOCS.glob("discussion-record-*.png"))
+    print(f"wrote {pdf} and {', '.join(pages)}")
     return 0
 
 

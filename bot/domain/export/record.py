@@ -21,11 +21,26 @@ AUTHENTICITY_STATEMENT = (
 
 @dataclass(slots=True)
 class AnswerVersion:
+    """One version of a learner's answer, as recorded."""
+
     text: str
     recorded_at: datetime
     recorded_by: str
     version: int
     question: Optional[str] = None
+    amendment_reason: Optional[str] = None  # why, when an amendment after sign-off made this version
+
+
+@dataclass(slots=True)
+class DecisionVersion:
+    """One version of the assessor's decision on a criterion; `reason` is the decision's own why."""
+
+    outcome: str  # met | not_yet_met | skipped
+    reason: Optional[str]
+    decided_at: datetime
+    decided_by: str
+    version: int
+    amendment_reason: Optional[str] = None  # why, when an amendment after sign-off made this version
 
 
 @dataclass(slots=True)
@@ -45,18 +60,35 @@ class CriterionEntry:
     reason: Optional[str] = None
     decided_at: Optional[datetime] = None
     decided_by: Optional[str] = None
-    earlier_answers: list[AnswerVersion] = field(default_factory=list)  # superseded versions, oldest first
+    # every version, oldest first; the last one is the current answer/decision above
+    answer_versions: list[AnswerVersion] = field(default_factory=list)
+    decision_versions: list[DecisionVersion] = field(default_factory=list)
     outcome_ref: Optional[str] = None
     outcome_text: Optional[str] = None
-    citation: Optional[str] = None  # where the criterion text comes from, e.g. "HABC ..., line 352"
+    # where the criterion text comes from, its own place in the specification:
+    # "HABC Level 3 Diploma, unit 3, learning outcome 1, assessment criterion 1.2 (line 303)"
+    citation: Optional[str] = None
+    kind: Optional[str] = None  # ac | pc | ku
+
+    @property
+    def earlier_answers(self) -> list[AnswerVersion]:
+        return self.answer_versions[:-1]
+
+    @property
+    def earlier_decisions(self) -> list[DecisionVersion]:
+        return self.decision_versions[:-1]
 
 
 @dataclass(slots=True)
 class SignOffEntry:
-    role: str  # assessor | learner
+    role: str  # assessor | learner | iqa
     name: str
     declaration: str
     signed_at: datetime
+    # the record changed after this signature (an amendment, or any new version): it was given to an
+    # earlier version of the record, and `record_changed_at` is the first change after it
+    given_to_earlier_version: bool = False
+    record_changed_at: Optional[datetime] = None
 
 
 @dataclass(slots=True)
@@ -97,6 +129,8 @@ class DiscussionRecord:
     updated_at: Optional[datetime] = None
     signed_at: Optional[datetime] = None
     channel: Optional[str] = None
+    location: Optional[str] = None
+    specification: Optional[str] = None  # the specification's name as citations give it ("HABC Level 3 Diploma")
     criteria: list[CriterionEntry] = field(default_factory=list)
     signoffs: list[SignOffEntry] = field(default_factory=list)
     amendments: list[AmendmentEntry] = field(default_factory=list)
@@ -107,8 +141,18 @@ class DiscussionRecord:
 
 
 DECISION_LABELS = {"met": "Met", "not_yet_met": "Not yet met", "skipped": "Skipped"}
+STATUS_LABELS = {"open": "In progress", "paused": "Paused", "finished": "Finished, not yet signed off",
+                 "signed": "Signed off"}
+ROLE_LABELS = {"assessor": "Assessor", "learner": "Learner", "iqa": "Internal quality assurer"}
+FIELD_LABELS = {"answer": "Answer", "decision": "Decision", "reason": "Reason for the decision"}
+KIND_LABELS = {"ac": "assessment criterion", "pc": "performance criterion", "ku": "knowledge and understanding"}
 
 
 def decision_label(outcome: Optional[str]) -> str:
-    return DECISION_LABELS.get(outcome or "", "No decision") if outcome else "No decision"
+    return DECISION_LABELS.get(outcome or "", outcome or "") if outcome else "No decision"
+
+
+def label(labels: dict[str, str], value: Optional[str]) -> str:
+    """A stored value in the words a reader expects (the value itself if it has no label)."""
+    return labels.get(value or "", value or "")
 

@@ -1,8 +1,12 @@
-"""The discussion record as JSON (everything, nested) and CSV (one row per planned criterion).
+"""The discussion record as JSON (everything, nested) and CSV (one row per recorded version).
 
-JSON keeps every value exactly as stored, with ISO 8601 UTC times. The CSV is for spreadsheets:
-UTF-8 with a byte-order mark (so Excel reads accents and curly quotes), and a cell that a spreadsheet
-would run as a formula (starting with = + - @) gets a leading apostrophe; the JSON has the exact text.
+JSON keeps every value exactly as stored (decisions as met / not_yet_met / skipped, with a label
+beside each), with ISO 8601 times at the UK offset of the moment (Europe/London). The CSV is for
+spreadsheets: one row for every version of every answer and decision and for every signature, each
+with who, when and why, in UK local time with the zone named ("2025-07-12 11:03:00 BST"); a criterion
+with nothing recorded still has its row. UTF-8 with a byte-order mark (so Excel reads accents and
+curly quotes), and a cell that a spreadsheet would run as a formula (starting with = + - @) gets a
+leading apostrophe; the JSON has the exact text.
 """
 from __future__ import annotations
 
@@ -11,21 +15,30 @@ import io
 import json
 from dataclasses import asdict
 from datetime import datetime
+from typing import Optional
 
-from bot.domain.export.record import DiscussionRecord, decision_label
-from bot.domain.export.text import iso
+from bot.domain.export.record import (
+    ROLE_LABELS,
+    STATUS_LABELS,
+    CriterionEntry,
+    DiscussionRecord,
+    decision_label,
+    label,
+)
+from bot.domain.export.text import TIME_ZONE, iso, sheet_time
 
+FORMAT = "discussion-record/2"
 CSV_COLUMNS = (
-    "discussion_id", "learner", "assessor", "qualification", "qualification_number", "source_id", "date",
-    "status", "unit_ref", "unit_title", "criterion_ref", "criterion_text", "pd_listed", "question", "answer",
-    "answered_at", "answered_by", "answer_version", "earlier_versions", "decision", "reason", "decided_at",
-    "decided_by", "assessor_signed", "assessor_signed_at", "learner_signed", "learner_signed_at", "amendments",
+    "discussion_id", "learner", "assessor", "qualification", "qualification_number", "awarding_body",
+    "record_status", "unit_ref", "unit_number", "unit_title", "criterion_ref", "criterion_text", "source",
+    "pd_listed", "entry", "version", "current", "question", "answer", "decision", "reason", "recorded_at",
+    "recorded_by", "change", "amendment_reason", "declaration", "signed_for",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value):
-    """dataclasses.asdict output made JSON-ready: datetimes in ISO 8601 UTC."""
+    """dataclasses.asdict output made JSON-ready: datetimes in ISO 8601 at the UK offset."""
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, dict):
@@ -37,9 +50,13 @@ def _plain(value):
 
 def record_dict(r: DiscussionRecord) -> dict:
     data = _plain(asdict(r))
+    data["status_label"] = label(STATUS_LABELS, r.status)
     for c in data["criteria"]:
         c["decision_label"] = decision_label(c["decision"])
-    data["format"] = "discussion-record/1"
+        for v in c["decision_versions"]:
+            v["decision_label"] = decision_label(v["outcome"])
+    data["time_zone"] = TIME_ZONE
+    data["format"] = FORMAT
     return data
 
 
@@ -53,36 +70,47 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return iso(value) or ""
+        return sheet_time(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_rows(r: DiscussionRecord) -> list[dict[str, str]]:
-    signed = {s.role: s for s in r.signoffs}  # the latest sign-off of each role
+def _change(position: int, amendment_reason: Optional[str]) -> str:
+    if amendment_reason is not None:
+        return "Amended after sign-off"
+    return "First recorded" if position == 0 else "Changed during the discussion (before sign-off)"
+
+
+def _criterion_rows(r: DiscussionRecord, c: CriterionEntry) -> list[dict]:
+    unit = next((u for u in r.units if u.ref == c.unit_ref), None)
+    base = {"unit_ref": c.unit_ref, "unit_number": unit.number if unit else None,
+            "unit_title": unit.title if unit else None, "criterion_ref": c.criterion_ref,
+            "criterion_text": c.criterion_text, "source": c.citation, "pd_listed": c.pd_listed}
     rows = []
-    for c in r.criteria:
-        amendments = [a for a in r.amendments if a.criterion_ref is None or a.applies_to(c)]
-        row = {
-            "discussion_id": r.id, "learner": r.learner, "assessor": r.assessor, "qualification": r.qualification,
-            "qualification_number": r.qualification_number, "source_id": r.source_id, "date": r.started_at,
-            "status": r.status, "unit_ref": c.unit_ref, "unit_title": r.unit_title(c.unit_ref),
-            "criterion_ref": c.criterion_ref, "criterion_text": c.criterion_text, "pd_listed": c.pd_listed,
-            "question": c.question, "answer": c.answer, "answered_at": c.answered_at, "answered_by": c.answered_by,
-            "answer_version": c.answer_version,
-            "earlier_versions": " | ".join(f"v{v.version} {iso(v.recorded_at)} {v.recorded_by}: {v.text}"
-                                           for v in c.earlier_answers),
-            "decision": decision_label(c.decision) if c.decision else None, "reason": c.reason,
-            "decided_at": c.decided_at, "decided_by": c.decided_by,
-            "assessor_signed": signed["assessor"].name if "assessor" in signed else None,
-            "assessor_signed_at": signed["assessor"].signed_at if "assessor" in signed else None,
-            "learner_signed": signed["learner"].name if "learner" in signed else None,
-            "learner_signed_at": signed["learner"].signed_at if "learner" in signed else None,
-            "amendments": " | ".join(f"{iso(a.at)} {a.by}: {a.field} '{a.old or ''}' -> '{a.new or ''}' ({a.reason})"
-                                     for a in amendments),
-        }
-        rows.append({k: _cell(v) for k, v in row.items()})
-    return rows
+    for i, a in enumerate(c.answer_versions):
+        rows.append(base | {"entry": "Answer", "version": a.version, "current": i == len(c.answer_versions) - 1,
+                            "question": a.question, "answer": a.text, "recorded_at": a.recorded_at,
+                            "recorded_by": a.recorded_by, "change": _change(i, a.amendment_reason),
+                            "amendment_reason": a.amendment_reason})
+    for i, x in enumerate(c.decision_versions):
+        rows.append(base | {"entry": "Decision", "version": x.version, "current": i == len(c.decision_versions) - 1,
+                            "decision": decision_label(x.outcome), "reason": x.reason, "recorded_at": x.decided_at,
+                            "recorded_by": x.decided_by, "change": _change(i, x.amendment_reason),
+                            "amendment_reason": x.amendment_reason})
+    return rows or [base | {"entry": "Nothing recorded yet"}]
+
+
+def csv_rows(r: DiscussionRecord) -> list[dict[str, str]]:
+    record = {"discussion_id": r.id, "learner": r.learner, "assessor": r.assessor, "qualification": r.qualification,
+              "qualification_number": r.qualification_number, "awarding_body": r.awarding_body,
+              "record_status": label(STATUS_LABELS, r.status)}
+    rows = [record | row for c in r.criteria for row in _criterion_rows(r, c)]
+    for s in r.signoffs:
+        signed_for = (f"An earlier version of this record (changed after this signature, first at "
+                      f"{sheet_time(s.record_changed_at)})" if s.given_to_earlier_version else "This version of the record")
+        rows.append(record | {"entry": f"{label(ROLE_LABELS, s.role)} signature", "recorded_at": s.signed_at,
+                              "recorded_by": s.name, "declaration": s.declaration, "signed_for": signed_for})
+    return [{k: _cell(row.get(k)) for k in CSV_COLUMNS} for row in rows]
 
 
 def to_csv(r: DiscussionRecord) -> bytes:
