@@ -48,7 +48,7 @@ def _about(d: Discussion) -> tuple[list[UnitEntry], dict]:
         units.append(UnitEntry(ref, spec.title if spec else "", spec.number if spec else None))
     q = doc.qualification if doc is not None else None
     return units, {
-        "qualification": q.title if q else (doc.short_name if doc else d.source_id),
+        "qualification": q.title if q else (doc.short_name if doc else "Not available: the specification could not be read"),
         "qualification_number": q.number if q else None,
         "awarding_body": q.awarding_body if q else None,
         "specification": doc.short_name if doc is not None else None,

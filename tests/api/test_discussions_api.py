@@ -93,21 +93,27 @@ def check_exports(world: World, did: int) -> None:
     assert pdf.headers["content-disposition"] == f'attachment; filename="discussion-{did}.pdf"'
     text = flat("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages))
     for expected in ("Learner Kim Nowak", "Assessor Sam Patel", "HABC Level 3 Diploma in Customer Service (QCF)",
-                     "601/4027/6", "J/506/2910 (unit 3): Understand customers and customer retention",
+                     "601/4027/6", "Unit Unit 3: Understand customers and customer retention (J/506/2910)",
                      "1.1 Explain the concept of the “customer experience”",
                      "Answer I’d say it’s the “whole journey” 😀 – [cjk unified ideograph-9867]",
                      "Decision Met Reason Clear and personal.",
                      "Decision Met Reason Methods were in the recording.",  # 1.2 after the amendment
+                     "Decision, version 1 Not yet met. Reason: Named no methods.",  # ... and before it
                      "Learner confirmation “These are my own answers.” Signed Kim Nowak",
                      "Amendments after sign-off (1)", "Methods were in the recording."):
         assert expected in text, expected
 
     rows = list(csv.DictReader(io.StringIO(world.call("kim", "GET", f"/api/discussions/{did}/export?format=csv")
                                            .content.decode("utf-8-sig"))))
-    assert len(rows) == 14 and rows[0]["answer"] == f"{CURLY}\n\nAlso after the sale."
-    assert rows[0]["answer_version"] == "2" and rows[0]["earlier_versions"].startswith("v1 ")
-    assert rows[1]["decision"] == "Met" and "not_yet_met' -> 'met'" in rows[1]["amendments"]
-    assert rows[2]["decision"] == "" and rows[0]["learner_signed"] == "Kim Nowak"
+    answers = [(r["version"], r["current"], r["answer"]) for r in rows if r["criterion_ref"] == "1.1" and r["entry"] == "Answer"]
+    assert answers[-1] == ("2", "yes", f"{CURLY}\n\nAlso after the sale.") and answers[0][:2] == ("1", "no")
+    decisions = [(r["decision"], r["reason"], r["change"]) for r in rows
+                 if r["criterion_ref"] == "1.2" and r["entry"] == "Decision"]
+    assert decisions == [("Not yet met", "Named no methods.", "First recorded"),
+                         ("Met", "Methods were in the recording.", "Amended after sign-off")]
+    assert {r["criterion_ref"] for r in rows if r["entry"] == "Nothing recorded yet"} >= {"1.3"}
+    learner = next(r for r in rows if r["entry"] == "Learner signature")
+    assert learner["recorded_by"] == "Kim Nowak" and learner["signed_for"].startswith("An earlier version")
 
     data = json.loads(world.call("kim", "GET", f"/api/discussions/{did}/export?format=json").content)
     assert data["status"] == "signed" and data["learner"] == "Kim Nowak" and data["channel"] == "web"

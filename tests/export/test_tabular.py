@@ -1,12 +1,13 @@
-"""CSV and JSON exports checked value by value."""
+"""CSV and JSON exports checked value by value: every version with who, when and why."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import datetime, timezone
 
 from bot.domain.export.tabular import CSV_COLUMNS, to_csv, to_json
-from tests.export.sample import CURLY, LONG, NON_LATIN, sample_record
+from tests.export.sample import AMENDED_REASON, CURLY, FIRST_REASON, LONG, NON_LATIN, WHY_AMENDED, sample_record
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
@@ -14,77 +15,140 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_csv_one_row_per_planned_criterion():
+def of(rows, ref, entry=None):
+    return [r for r in rows if r["criterion_ref"] == ref and (entry is None or r["entry"] == entry)]
+
+
+def test_csv_one_row_per_version_and_signature():
     rows = csv_rows(to_csv(sample_record()))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [r["criterion_ref"] for r in rows] == ["1.1", "1.2", "3.1", "3.2", "3.3"]
+    assert [(r["criterion_ref"], r["entry"], r["version"]) for r in rows] == [
+        ("1.1", "Answer", "1"), ("1.1", "Answer", "2"), ("1.1", "Decision", "1"),
+        ("1.2", "Answer", "1"), ("1.2", "Decision", "1"), ("1.2", "Decision", "2"),
+        ("3.1", "Answer", "1"), ("3.1", "Decision", "1"),
+        ("3.2", "Decision", "1"),
+        ("3.3", "Nothing recorded yet", ""),  # every planned criterion has a row
+        ("", "Assessor signature", ""), ("", "Learner signature", ""),
+    ]
     first = rows[0]
     assert first["discussion_id"] == "42"
     assert first["learner"] == "Priya Learner" and first["assessor"] == "Sam Assessor"
     assert first["qualification"] == "HABC Level 3 Diploma in Customer Service (QCF)"
-    assert first["qualification_number"] == "601/4027/6" and first["source_id"] == "habc-l3"
-    assert first["date"] == "2025-03-12T10:00:00+00:00" and first["status"] == "signed"
-    assert first["unit_ref"] == "J/506/2910" and first["unit_title"] == "Understand customers and customer retention"
+    assert first["qualification_number"] == "601/4027/6" and first["awarding_body"] == "HABC"
+    assert first["record_status"] == "Signed off"
+    assert (first["unit_ref"], first["unit_number"], first["unit_title"]) == (
+        "J/506/2910", "3", "Understand customers and customer retention")
     assert first["criterion_text"] == "Explain the concept of the “customer experience”"
+    assert first["source"] == "HABC Level 3 Diploma, unit 3, learning outcome 1, assessment criterion 1.1 (line 352)"
+    assert of(rows, "1.2")[0]["source"].endswith("assessment criterion 1.2 (line 353)")  # each criterion its own
     assert first["pd_listed"] == "yes"
-    assert first["question"] == "What does “customer experience” mean where you work?"
-    assert first["answer"] == CURLY
-    assert first["answered_at"] == "2025-03-12T10:03:00+00:00" and first["answered_by"] == "Sam Assessor"
-    assert first["answer_version"] == "2"
-    assert first["earlier_versions"] == "v1 2025-03-12T10:02:00+00:00 Sam Assessor: It is how customers feel"
-    assert first["decision"] == "Met"
-    assert first["reason"] == "Clear explanation with an example from the learner’s own role."
-    assert first["decided_at"] == "2025-03-12T10:04:00+00:00" and first["decided_by"] == "Sam Assessor"
-    assert first["assessor_signed"] == "Sam Assessor" and first["assessor_signed_at"] == "2025-03-12T10:15:00+00:00"
-    assert first["learner_signed"] == "Priya Learner" and first["learner_signed_at"] == "2025-03-12T10:20:00+00:00"
-    assert first["amendments"] == ""
-    assert rows[1]["answer"] == NON_LATIN and rows[1]["decision"] == "Not yet met"
-    assert rows[1]["amendments"] == ("2025-03-12T10:30:00+00:00 Sam Assessor: reason 'Named groups but did not explain' "
-                                     "-> 'Named groups but did not explain the methods; revisit.' (Typo in the recorded reason)")
-    assert rows[2]["pd_listed"] == "no" and rows[2]["answer"] == LONG
-    assert rows[3]["answer"] == "" and rows[3]["decision"] == "Skipped"
-    assert rows[4]["decision"] == "" and rows[4]["reason"] == "" and rows[4]["pd_listed"] == ""
+    assert (first["answer"], first["current"], first["recorded_at"], first["recorded_by"], first["change"]) == (
+        "It is how customers feel", "no", "2025-03-12 10:02:00 GMT", "Sam Assessor", "First recorded")
+    second = rows[1]
+    assert (second["answer"], second["current"], second["change"]) == (
+        CURLY, "yes", "Changed during the discussion (before sign-off)")
+    assert rows[2]["decision"] == "Met" and rows[2]["reason"] == "Clear explanation with an example from the learner’s own role."
+    assert of(rows, "1.2", "Answer")[0]["answer"] == NON_LATIN
+    assert of(rows, "3.1", "Answer")[0]["answer"] == LONG and of(rows, "3.1")[0]["pd_listed"] == "no"
+    assert of(rows, "3.2", "Decision")[0]["decision"] == "Skipped"
+    assert of(rows, "3.3")[0]["pd_listed"] == "" and of(rows, "3.3")[0]["decision"] == ""
+
+
+def test_csv_keeps_the_amended_not_yet_met_with_its_reason():
+    rows = of(csv_rows(to_csv(sample_record())), "1.2", "Decision")
+    original, amended = rows
+    assert (original["decision"], original["reason"], original["current"], original["recorded_at"],
+            original["recorded_by"], original["change"]) == (
+        "Not yet met", FIRST_REASON, "no", "2025-03-12 10:07:00 GMT", "Sam Assessor", "First recorded")
+    assert (amended["decision"], amended["reason"], amended["current"], amended["recorded_at"],
+            amended["change"], amended["amendment_reason"]) == (
+        "Met", AMENDED_REASON, "yes", "2025-03-12 10:30:00 GMT", "Amended after sign-off", WHY_AMENDED)
+
+
+def test_csv_signatures_given_to_an_earlier_version():
+    record = sample_record()
+    record.signoffs[1].given_to_earlier_version, record.signoffs[1].record_changed_at = False, None
+    assessor, learner = [r for r in csv_rows(to_csv(record)) if r["entry"].endswith("signature")]
+    assert (assessor["recorded_by"], assessor["recorded_at"], assessor["declaration"]) == (
+        "Sam Assessor", "2025-03-12 10:15:00 GMT", "I confirm the decisions above are mine.")
+    assert assessor["signed_for"] == ("An earlier version of this record (changed after this signature, first at "
+                                      "2025-03-12 10:30:00 GMT)")
+    assert learner["signed_for"] == "This version of the record"
+
+
+def test_csv_words_not_raw_values_or_internal_ids():
+    raw = to_csv(sample_record()).decode("utf-8-sig")
+    for word in ("not_yet_met", "habc-l3", "UTC", "+00:00", ",signed,", "skipped"):
+        assert word not in raw, word
+
+
+def test_csv_times_in_summer_are_bst():
+    record = sample_record()
+    record.criteria[0].answer_versions[0].recorded_at = datetime(2025, 7, 12, 10, 3, tzinfo=timezone.utc)
+    assert csv_rows(to_csv(record))[0]["recorded_at"] == "2025-07-12 11:03:00 BST"
 
 
 def test_csv_neutralises_spreadsheet_formulas():
     record = sample_record()
-    record.criteria[0].answer = "=HYPERLINK(\"http://x\")"
-    record.criteria[1].answer = "@SUM(A1)"
-    record.criteria[2].answer = "a = b is fine mid-text"
+    record.criteria[0].answer_versions[0].text = "=HYPERLINK(\"http://x\")"
+    record.criteria[1].answer_versions[0].text = "@SUM(A1)"
+    record.criteria[2].answer_versions[0].text = "a = b is fine mid-text"
     rows = csv_rows(to_csv(record))
     assert rows[0]["answer"] == "'=HYPERLINK(\"http://x\")"
-    assert rows[1]["answer"] == "'@SUM(A1)"
-    assert rows[2]["answer"] == "a = b is fine mid-text"
-    assert json.loads(to_json(record))["criteria"][0]["answer"] == "=HYPERLINK(\"http://x\")"  # JSON stays exact
+    assert of(rows, "1.2", "Answer")[0]["answer"] == "'@SUM(A1)"
+    assert of(rows, "3.1", "Answer")[0]["answer"] == "a = b is fine mid-text"
+    data = json.loads(to_json(record))
+    assert data["criteria"][0]["answer_versions"][0]["text"] == "=HYPERLINK(\"http://x\")"  # JSON stays exact
 
 
 def test_csv_keeps_newlines_and_commas_in_one_cell():
     record = sample_record()
-    record.criteria[0].answer = 'line one, with "quotes"\nline two'
+    record.criteria[0].answer_versions[0].text = 'line one, with "quotes"\nline two'
     assert csv_rows(to_csv(record))[0]["answer"] == 'line one, with "quotes"\nline two'
 
 
 def test_json_has_everything_exactly():
     data = json.loads(to_json(sample_record()))
-    assert data["format"] == "discussion-record/1"
-    assert data["id"] == 42 and data["status"] == "signed"
+    assert data["format"] == "discussion-record/2" and data["time_zone"] == "Europe/London"
+    assert data["id"] == 42 and data["status"] == "signed" and data["status_label"] == "Signed off"
     assert data["learner"] == "Priya Learner" and data["assessor"] == "Sam Assessor"
     assert data["qualification"] == "HABC Level 3 Diploma in Customer Service (QCF)"
     assert data["qualification_number"] == "601/4027/6" and data["awarding_body"] == "HABC"
+    assert data["specification"] == "HABC Level 3 Diploma"
     assert data["units"] == [{"ref": "J/506/2910", "title": "Understand customers and customer retention", "number": "3"}]
-    assert data["started_at"] == "2025-03-12T10:00:00+00:00" and data["signed_at"] == "2025-03-12T10:20:00+00:00"
+    assert data["started_at"] == "2025-03-12T10:00:00+00:00" and data["signed_at"] == "2025-03-12T10:15:00+00:00"
     c = data["criteria"][0]
     assert c["criterion_ref"] == "1.1" and c["answer"] == CURLY and c["decision"] == "met"
     assert c["decision_label"] == "Met" and c["answer_version"] == 2
-    assert c["earlier_answers"] == [{"text": "It is how customers feel", "recorded_at": "2025-03-12T10:02:00+00:00",
-                                     "recorded_by": "Sam Assessor", "version": 1, "question": None}]
-    assert [x["decision"] for x in data["criteria"]] == ["met", "not_yet_met", "met", "skipped", None]
+    assert c["citation"] == "HABC Level 3 Diploma, unit 3, learning outcome 1, assessment criterion 1.1 (line 352)"
+    assert c["answer_versions"] == [
+        {"text": "It is how customers feel", "recorded_at": "2025-03-12T10:02:00+00:00", "recorded_by": "Sam Assessor",
+         "version": 1, "question": None, "amendment_reason": None},
+        {"text": CURLY, "recorded_at": "2025-03-12T10:03:00+00:00", "recorded_by": "Sam Assessor",
+         "version": 2, "question": None, "amendment_reason": None}]
+    assert [x["decision"] for x in data["criteria"]] == ["met", "met", "met", "skipped", None]
     assert [s["role"] for s in data["signoffs"]] == ["assessor", "learner"]
     assert data["signoffs"][1] == {"role": "learner", "name": "Priya Learner",
                                    "declaration": "These answers are my own work.",
-                                   "signed_at": "2025-03-12T10:20:00+00:00"}
-    assert data["amendments"][0]["reason"] == "Typo in the recorded reason"
+                                   "signed_at": "2025-03-12T10:20:00+00:00", "given_to_earlier_version": True,
+                                   "record_changed_at": "2025-03-12T10:30:00+00:00"}
+    assert data["amendments"][0]["reason"] == WHY_AMENDED
     assert data["authenticity"].startswith("This record was made during a professional discussion")
+
+
+def test_json_keeps_the_amended_not_yet_met_with_its_reason():
+    versions = json.loads(to_json(sample_record()))["criteria"][1]["decision_versions"]
+    assert versions == [
+        {"outcome": "not_yet_met", "reason": FIRST_REASON, "decided_at": "2025-03-12T10:07:00+00:00",
+         "decided_by": "Sam Assessor", "version": 1, "amendment_reason": None, "decision_label": "Not yet met"},
+        {"outcome": "met", "reason": AMENDED_REASON, "decided_at": "2025-03-12T10:30:00+00:00",
+         "decided_by": "Sam Assessor", "version": 2, "amendment_reason": WHY_AMENDED, "decision_label": "Met"}]
+
+
+def test_json_times_carry_the_uk_offset():
+    record = sample_record()
+    record.signed_at = datetime(2025, 7, 12, 13, 5, tzinfo=timezone.utc)
+    assert json.loads(to_json(record))["signed_at"] == "2025-07-12T14:05:00+01:00"  # the same instant, as the UK reads it
 
 
 def test_json_is_utf8_not_escaped():

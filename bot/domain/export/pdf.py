@@ -37,7 +37,7 @@ TEMPLATE = Path(__file__).with_name("record.typ")
 STANDARDS = ["ua-1"]
 CHANNELS = {"web": "in the web chat", "slack": "in Slack", "teams": "in Microsoft Teams"}
 SIGNATURES = {"assessor": "Assessor declaration", "learner": "Learner confirmation",
-              "iqa": "Internal quality assurer"}
+              "iqa": "IQA declaration"}
 
 Field = list  # [label, text, tone]: tone "", "muted", "note", "warning" or a decision (met, not_yet_met, skipped)
 

@@ -13,7 +13,8 @@ AUTHENTICITY_STATEMENT = (
     "This record was made during a professional discussion between the assessor and the learner named above. "
     "Each answer is recorded as the learner gave it, with the time it was recorded and who recorded it; "
     "each decision is the assessor's, with the reason given. Changes made before sign-off are kept as earlier "
-    "versions; changes after sign-off are listed as amendments with their reasons. By signing, the learner "
+    "versions; changes after sign-off are listed as amendments with their reasons, and a signature given "
+    "before a later change is marked as given to an earlier version of the record. By signing, the learner "
     "confirms the answers are their own and the assessor confirms the decisions are theirs and that the "
     "evidence is valid, authentic, current and sufficient for the criteria marked met."
 )
