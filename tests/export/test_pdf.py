@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
@@ -112,6 +114,37 @@ def test_passes_a_pdf_ua_checker(rendered, tmp_path):
     problems = [(f.rule_id, f.message) for f in report.findings if f.severity >= Severity.WARNING]
     assert problems == []
     assert len(report.outcomes) - len(report.skipped) >= 10  # it really ran its rules
+
+
+def test_all_text_is_tagged_and_footers_are_artifacts(rendered):
+    """Every piece of text on every page sits in tagged content, except the running footer (an artifact)."""
+    import pikepdf
+
+    data, _ = rendered
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            inside, counts = [], {"tagged": 0, "artifact": 0, "untagged": 0}
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    inside.append(str(operands[0]))
+                elif op == "EMC":
+                    inside.pop()
+                elif op in ("Tj", "TJ"):
+                    counts["artifact" if "/Artifact" in inside else "tagged" if inside else "untagged"] += 1
+            assert counts["untagged"] == 0 and counts["artifact"] >= 1 and counts["tagged"] > 10, counts
+
+
+def test_typst_checks_pdf_ua_as_it_writes(monkeypatch):
+    """With the font check bypassed, a character DejaVu Sans lacks makes Typst refuse the file under
+    PDF/UA-1: the standard is enforced, not only claimed (printable() is what keeps exports working)."""
+    import typst
+
+    monkeypatch.setattr("bot.domain.export.pdf.printable", lambda text, covered: text)
+    record = sample_record()
+    record.criteria[0].answer = "中"
+    with pytest.raises(typst.TypstError, match="PDF/UA"):
+        to_pdf(record)
 
 
 def test_untagged_pdf_fails_that_checker(tmp_path):
@@ -305,6 +338,23 @@ def test_any_text_renders(answer):
     assert data.startswith(b"%PDF-")
     if answer.startswith("#set"):
         assert "#set page(width: 1pt) $x^2$ *not bold* <label> @ref [link] // not a comment" in flat(pdf_text(data))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_at_all_renders(answer):
+    """Whatever a learner types (any code point, the byte-order mark included), the export is a PDF/UA
+    file, never an error."""
+    record = sample_record()
+    record.criteria[0].answer = record.criteria[0].criterion_text = answer
+    assert to_pdf(record).startswith(b"%PDF-")
+
+
+def test_every_character_the_font_has_renders():
+    covered = export_text.coverage(export_text.font_folder())
+    record = sample_record()
+    record.criteria[0].answer = "".join(chr(c) for c in sorted(covered))
+    assert to_pdf(record).startswith(b"%PDF-")
 
 
 def test_without_unicode_font_falls_back_to_latin1(monkeypatch):

@@ -95,7 +95,7 @@ def printable(text: Optional[str], covered: frozenset[int]) -> str:
     out: list[str] = []
     for char in text.replace("\r\n", "\n").replace("\t", "    "):
         code = ord(char)
-        if char == "\n" or (code >= 32 and code in covered and unicodedata.category(char) not in ("Cc", "Cs")):
+        if char == "\n" or (code >= 32 and code in covered and unicodedata.category(char) not in ("Cc", "Cf", "Cs")):
             out.append(char)
         elif unicodedata.category(char) in ("Cc", "Cf", "Mn") or 0xFE00 <= code <= 0xFE0F:
             continue  # control, zero-width joiner, variation selector, lone combining mark
