@@ -247,7 +247,7 @@ def test_every_version_with_who_when_and_why(rendered):
     _, text = rendered
     ev = evidence(text)
     block_11 = between(ev, "1.1 Explain the concept", "1.2 Explain different")
-    history = block_11[block_11.index("Every version recorded for this criterion"):]
+    history = block_11[block_11.index("Every version recorded for 1.1, oldest first"):]
     assert ("Answer, version 1 It is how customers feel 12 Mar 2025, 10:02 GMT Sam Assessor Replaced 12 Mar 2025, "
             "10:03 GMT by Sam Assessor, during the discussion (before sign-off)") in history
     assert "Answer, version 2 I’d say" in history and "10:03 GMT Sam Assessor Current" in history

@@ -115,7 +115,7 @@ def _replaced(next_version, at, by: str) -> str:
     return f"Replaced {stamp(at)} by {by}, during the discussion (before sign-off)"
 
 
-def _history(c: CriterionEntry) -> Optional[dict]:
+def _history(r: DiscussionRecord, c: CriterionEntry) -> Optional[dict]:
     """Every version of the answer and of the decision, when either was ever changed."""
     if len(c.answer_versions) < 2 and len(c.decision_versions) < 2:
         return None
@@ -130,7 +130,7 @@ def _history(c: CriterionEntry) -> Optional[dict]:
         what = decision_label(x.outcome) + (f". Reason: {x.reason}" if x.reason else ". No reason given.")
         rows.append([f"Decision, version {x.version}", what, f"{stamp(x.decided_at)}\n{x.decided_by}",
                      _replaced(later, later.decided_at if later else None, later.decided_by if later else "")])
-    return {"caption": "Every version recorded for this criterion, oldest first",
+    return {"caption": f"Every version recorded for {_ref(r, c)}, oldest first",
             "table": {"columns": ["Version", "What was recorded", "When, by whom", "Status"],
                       "widths": [20, 60, 28, 52], "rows": rows}}
 
@@ -168,7 +168,7 @@ def _criterion(r: DiscussionRecord, c: CriterionEntry) -> dict:
         if current is not None and current.amendment_reason is not None:
             rows.append(["Amended", f"After sign-off: {current.amendment_reason}", "note"])
     return {"heading": f"{_ref(r, c)}  {c.criterion_text}", "fields": [row for row in rows if row is not None],
-            "history": _history(c)}
+            "history": _history(r, c)}
 
 
 def _signature(s: SignOffEntry) -> list[Field]:
