@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.launch.service import StackError, free_port  # noqa: E402
+from bot.launch.stack import Stack  # noqa: E402
 from scripts.evallib import check_turn, load, patterns, reply_text  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
@@ -37,15 +39,6 @@ SHOWN = 600  # characters of a failing reply that are printed
 
 class Unreachable(RuntimeError):
     pass
-
-
-def stack_module():
-    """The launcher module (bot/launch/stack.py, formerly bot/stack.py)."""
-    try:
-        from bot.launch import stack
-    except ImportError:
-        from bot import stack
-    return stack
 
 
 def say(url: str, sender: str, text: str, timeout: float) -> list[dict]:
@@ -140,10 +133,9 @@ def evaluate(url: str, exchanges: list[dict], workers: int, timeout: float) -> l
 
 def started_stack():
     """Start the three services on free ports with the trained model and a throwaway database."""
-    stack = stack_module()
     var = Path(tempfile.mkdtemp(prefix="eval-answers-"))
     env = {"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")}
-    s = stack.Stack(ports={n: stack.free_port() for n in ("actions", "rasa", "api")}, env=env,
+    s = Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
                     model=ROOT / "models" / "current.tar.gz", var=var)
     try:
         s.start(say=lambda m: print(m, file=sys.stderr, flush=True))
@@ -176,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.start:
             try:
                 stack = started_stack()
-            except stack_module().StackError as e:
+            except StackError as e:
                 print(f"eval_answers: could not start the bot: {e}", file=sys.stderr)
                 return 2
             url = stack.services["rasa"].url

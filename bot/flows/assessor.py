@@ -21,6 +21,8 @@ from bot.domain.replies import Reply
 
 # A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on").
 _WITH = re.compile(r"\b(?i:with)\s+(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
+_POSSESSIVE = re.compile(r"\b(?P<name>[A-Z][\w.-]*)['’]s\b")
+_NOT_A_NAME = {"the", "my", "a", "an", "our", "this", "that", "it", "me", "you", "them", "him", "her"}
 _ON = re.compile(r"\b(?:on|for|covering)\s+(?P<units>.+)$", re.I)
 _OUTCOMES = re.compile(r"\b(?:outcomes?|LOs?|elements?)\s*(?P<nums>\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
@@ -52,6 +54,17 @@ def parse_start(text: str, entities: dict[str, list[str]]) -> StartRequest:
     if not units:
         units = list(entities.get("unit") or [])
     return StartRequest(learner, units, outcomes)
+
+
+def named_learner(text: str, entities: dict[str, list[str]]) -> str | None:
+    """The learner a message names ("resume the PD with Sam", "continue Sam's discussion"): the NLU
+    extracts no entities (the model knows no names), so the text is read here; an entity still wins."""
+    if name := (entities.get("learner_name") or [None])[0]:
+        return name
+    for pattern in (_WITH, _POSSESSIVE):
+        if (m := pattern.search(text)) and m.group("name").lower() not in _NOT_A_NAME:
+            return re.sub(r"['’]s$", "", m.group("name"))
+    return None
 
 
 def _assessor(session, sender_id: str):
@@ -100,15 +113,15 @@ def step(sender_id: str, discussion_id: int, text: str, message_id: str | None) 
 
 
 def resume(sender_id: str, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
-    return transaction(lambda session: _resume(session, sender_id, entities))
+    name = named_learner(text, entities)
+    return transaction(lambda session: _resume(session, sender_id, name))
 
 
-def _resume(session, sender_id: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
+def _resume(session, sender_id: str, name: str | None) -> tuple[list[dict], int | None]:
     who = _assessor(session, sender_id)
     if who.role != "assessor":
         return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
     learner = None
-    name = (entities.get("learner_name") or [None])[0]
     if name:
         learner = people.find_person(session, name, role="learner")
     try:
