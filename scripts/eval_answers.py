@@ -141,9 +141,9 @@ def evaluate(url: str, exchanges: list[dict], workers: int, timeout: float) -> l
 def started_stack():
     """Start the three services on free ports with the trained model and a throwaway database."""
     stack = stack_module()
-    from bot.launch.service import free_port
     var = Path(tempfile.mkdtemp(prefix="eval-answers-"))
     env = {"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")}
+    from bot.launch.service import free_port  # moved out of the stack module by the layout change (#16)
     s = stack.Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
                     model=ROOT / "models" / "current.tar.gz", var=var)
     try:
