@@ -16,7 +16,8 @@ from .context import Answer, LearnerContext
 from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .unit_info import group_text, rule_parts, where_else
+from .structure import group_text, rule_parts
+from .unit_info import where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:

@@ -10,6 +10,7 @@ from .context import Answer, LearnerContext
 from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
+from .structure import group_text
 
 _FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",
                 "outcomes": "Number of outcomes", "criteria": "Number of criteria",
@@ -21,27 +22,6 @@ def primary_spec(cat, ref: str, source_id: str | None) -> UnitSpec:
     """The learner's own specification of a unit where it has one, else the first source holding it."""
     unit = cat.unit(ref)
     return unit.specs[source_id] if source_id in unit.specs else unit.spec()
-
-
-def rule_parts(group: Group, credit_name: str = "credits") -> list[str]:
-    """A group's limits in words: ["at least 16 credits"], ["at most 7 credits"], ["at least 1 unit"]."""
-    parts = []
-    if group.min_credits:
-        parts.append(f"at least {group.min_credits} {credit_name}")
-    if group.max_credits is not None:
-        parts.append(f"at most {group.max_credits} {credit_name}")
-    if group.min_units:
-        parts.append(f"at least {plural(group.min_units, 'unit')}")
-    if group.max_units is not None:
-        parts.append(f"at most {plural(group.max_units, 'unit')}")
-    return parts
-
-
-def group_text(group: Group, credit_name: str = "credits") -> str:
-    if group.mandatory:
-        return f"Group {group.id} (mandatory)"
-    parts = rule_parts(group, credit_name)
-    return f"Group {group.id} (optional{': ' + ', '.join(parts) if parts else ''})"
 
 
 def where_else(cat, ref: str, exclude: str | None = None) -> list[str]:
