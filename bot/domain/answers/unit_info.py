@@ -98,7 +98,9 @@ def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
     glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
     credit = "credit point" if spec.source == "svq4" else "credit"
     rows.append(f"- Level {spec.level}, {plural(spec.credits, credit)}, {glh} ({cite.name(cat, spec.source)})")
-    rows.append("- Outcomes:" if spec.source != "svq4" else "- Elements:")
+    total = sum(len(o.criteria) for o in spec.outcomes)  # counts said, not left to add up (issue 13, pattern 3)
+    kind = "outcomes" if spec.source != "svq4" else "elements"
+    rows.append(f"- {len(spec.outcomes)} {kind}, {plural(total, 'criterion', 'criteria')} in all:")
     for o in spec.outcomes:
         rows.append(f"  {o.number}. {o.text} ({plural(len(o.criteria), 'criterion', 'criteria')})")
     if spec.knowledge:
@@ -172,7 +174,7 @@ def list_units(cat, text: str, entities: dict[str, list[str]], ctx: LearnerConte
         specs = [u for u in specs if level is None or u.level == level]
         if not specs:
             continue
-        rows.append(f"*{group_text(g, cn)}*: {g.label}")
+        rows.append(f"*{group_text(g, cn)}*: {g.label} ({plural(len(specs), 'unit')})")
         for spec in specs:
             mark = " - done" if spec.ref in done else (" - planned" if spec.ref in planned else "")
             rows.append(f"- {unit_label(spec)}, level {spec.level}, {plural(spec.credits, 'credit')}{mark}")
