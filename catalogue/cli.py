@@ -209,7 +209,8 @@ def cmd_remaining(args) -> int:
     sid = resolve_qualification(cat, args.qualification)
     refs = [resolve_unit(cat, u, sid) for u in args.units]
     result = rules.remaining(cat, sid, refs, minimise=args.minimise, limit=args.limit)
-    print(rules.render_remaining(cat, result))
+    from bot.domain.answers.remaining import summary  # the one renderer of a report; kept out of catalogue/
+    print(summary(cat, result))
     return 0
 
 

@@ -173,3 +173,19 @@ def test_what_if_phrasings(ask, question, expected):
 def test_more_what_if_phrasings(ask, question, expected):
     ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "Y/506/2149", "F/506/2159"])
     assert expected in ask("ask_what_if", question, ctx).replies[0].text
+
+
+def test_summary_is_the_one_plain_text_report(cat):
+    """The API's progress summary and the CLI print this; the chat answer is made of the same lines."""
+    from catalogue import rules
+    from bot.domain.answers.remaining import summary
+
+    text = summary(cat, rules.remaining(cat, "ncfe-l1", ["L/506/2083"]))
+    assert text.startswith("NCFE Level 1 Certificate in Customer Service: not complete yet.")
+    assert "- Group A (mandatory): 1 of 5 units done; still to do: Communication in customer service" in text
+    assert "- Group B (optional: at least 6 credits): 0 credits, *6 more needed*" in text
+    assert "- Total: 3 of at least 23 credits (*20 to go*)" in text
+    assert "Cheapest ways to finish (fewest extra credits):" in text
+    assert "1. +20 credits, +128 GLH (total 23 credits):" in text  # 11 mandatory credits + 9 from group B
+    done = summary(cat, rules.remaining(cat, "sfj-l2", []))
+    assert "not complete yet" in done and "*45 to go*" in done

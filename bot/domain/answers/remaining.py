@@ -1,6 +1,8 @@
 """Conversation 3: what the learner still needs, what-if swaps and group credit questions.
 
-The rules engine (catalogue.rules) decides; this module only puts its report into chat-sized words.
+The rules engine (catalogue.rules) decides; this module only puts its report into words. It is the one
+place a rules-of-combination report is rendered: the chat, the API's progress summary and the catalogue
+CLI all use `summary` or the lines it is made of.
 Units the learner says they have finished count here as done, but are always called "claimed" until an
 assessor confirms them.
 """
@@ -14,7 +16,8 @@ from .context import Answer, LearnerContext
 from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .unit_info import group_text, rule_parts, where_else
+from .structure import group_text, rule_parts
+from .unit_info import where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:
@@ -79,6 +82,22 @@ def _suggestion_lines(cat, source_id: str, s: rules.Suggestion, cn: str) -> list
 
 def _size(s: rules.Suggestion, cn: str) -> str:
     return f"+{s.credits} {cn}" + (f", +{s.glh} GLH" if s.glh is not None else "")
+
+
+def summary(cat, result: rules.Remaining) -> str:
+    """The whole report as plain text: state of every rule, then each suggested way to finish."""
+    report = result.report
+    sid, cn = report.source, report.credit_name
+    lines = [f"{report.qualification}: " + ("the rules of combination are met." if report.valid
+                                             else "not complete yet."), *_status_lines(cat, report)]
+    if result.suggestions:
+        what = "GLH" if result.suggestions[0].minimised == "glh" else cn
+        lines.append(f"Cheapest ways to finish (fewest extra {what}):")
+        for i, s in enumerate(result.suggestions, 1):
+            lines += [f"{i}. {_size(s, cn)} (total {s.total_credits} {cn}):", *_suggestion_lines(cat, sid, s, cn)]
+    if result.note:
+        lines.append(result.note)
+    return "\n".join(lines)
 
 
 def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
