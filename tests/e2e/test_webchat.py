@@ -194,7 +194,7 @@ def test_keyboard_and_screen_reader_basics(browser, stack, chat_url):
 
 
 def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
-    """An assessor whose web chat identity an admin linked runs a discussion with a learner."""
+    """An assessor signs in to the web chat with their API token and runs a discussion with a learner."""
     from catalogue import load_catalogue
     from tests.e2e.conftest import api
 
