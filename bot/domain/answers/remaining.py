@@ -21,11 +21,11 @@ from .unit_info import where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:
-    """'Manage diary systems (unit 39, 2 credits)': the title, the source's own unit number and the credits."""
+    """'Manage diary systems (H/506/1912, unit 39, 2 credits)': title, reference, the source's unit number, credits."""
     spec = cat.spec(ref, source_id) or cat.unit(ref).spec()
     number = f"unit {spec.number}, " if spec.number and spec.source == source_id else ""
     credit = "credit" if cat.source(source_id).qualification.rules.credit_name == "credits" else "credit point"
-    return f"{spec.title} ({number}{plural(spec.credits, credit)})"
+    return f"{spec.title} ({spec.ref}, {number}{plural(spec.credits, credit)})"
 
 
 def _status_lines(cat, report: rules.Report) -> list[str]:
@@ -217,8 +217,10 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                     f"planned units.)")
     rows.append(f"- Total: {before.credits} -> {after.credits} {cn} (at least {after.min_credits} needed)")
     for b, a in zip(before.groups, after.groups):
-        if (b.counted, b.met) != (a.counted, a.met):
-            rows.append(f"- Group {a.id}: {b.counted} -> {a.counted} {cn}" + ("" if a.met else " (not met)"))
+        if (b.counted, b.met, b.over_max) != (a.counted, a.met, a.over_max):
+            limit = (f"; at most {a.max_credits} count, so {a.over_max} of its {a.credits} {cn} would not count"
+                     if a.over_max else "")
+            rows.append(f"- Group {a.id}: {b.counted} -> {a.counted} {cn}" + ("" if a.met else " (not met)") + limit)
     if after.level and before.level and after.level.counted != before.level.counted:
         rows.append(f"- Level {after.level.level}+: {before.level.counted} -> {after.level.counted} of "
                     f"{after.level.required}")
