@@ -231,6 +231,9 @@ def check(cat, source_id: str, refs: Iterable[str]) -> Report:
             violations.append(f"{name} allows at most {g.max_units} units; {cnt[i]} chosen.")
         if over:
             notes.append(f"{name} counts at most {g.max_credits} {cn}: {over} of its {raw[i]} {cn} do not count.")
+    for barred in rs.barred:
+        if set(barred) <= set(accepted):
+            violations.append(f"These units may not be combined: {'; '.join(_title(r, ref) for ref in barred)}.")
     min_total = rs.min_credits
     shortfall = max(0, (min_total or 0) - total)
     if shortfall:
@@ -291,7 +294,13 @@ class _Search:
         chosen = set(accepted)
         self.forced = [ref for g in groups if g.mandatory for ref in g.units if ref not in chosen]
         self.raw, self.lev, self.cnt = _group_counts(r, accepted + self.forced)
-        cands = [ref for ref in r.group_of if ref not in chosen and ref not in self.forced]
+        # Barred combinations (rs.barred): a unit that would complete one with the units already in is
+        # never a candidate, and a completion holding one is not kept (any superset holds it too).
+        self.barred = [set(b) for b in rs.barred]
+        held = self.held = chosen | set(self.forced)
+        self.blocked = any(b <= held for b in self.barred)
+        cands = [ref for ref in r.group_of if ref not in chosen and ref not in self.forced
+                 and not any(ref in b and b - {ref} <= held for b in self.barred)]
         # Cheapest per credit first inside each group, groups in rule order: good completions come early.
         cands.sort(key=lambda ref: (r.group_of[ref], cost(ref) / max(1, r.specs[ref].credits), cost(ref), ref))
         self.cands = cands
@@ -447,6 +456,11 @@ class _Search:
         self.lev[g] += sign * self.cl[j]
         self.cnt[g] += sign
 
+    def _barred(self, j: int) -> bool:
+        """Whether the units held, the path and candidate j together hold a barred combination."""
+        units = self.held | {self.cands[i] for i in self.path} | {self.cands[j]}
+        return any(b <= units for b in self.barred)
+
     def _minimal(self) -> bool:
         for j in self.path[:-1]:  # the last one was added because the set was not yet valid
             self._add(j, -1)
@@ -459,6 +473,8 @@ class _Search:
     def run(self) -> list[tuple[int, list[int]]]:
         """Rounds of depth-first search under a cost budget (IDA*), starting from the root bound."""
         budget = self._eval(0)
+        if self.blocked:
+            return []
         if budget == -1:
             return [(0, [])]
         # (next candidate, group counts) -> extra cost within which no valid set exists from
@@ -503,6 +519,8 @@ class _Search:
             if f > limit:
                 if self.budget < f < self.next_budget:
                     self.next_budget = f
+            elif e == -1 and self.barred and self._barred(j):
+                pass
             elif e == -1:
                 reached = True
                 self.path.append(j)
@@ -515,7 +533,7 @@ class _Search:
             else:
                 key = (j + 1, *self.raw, *self.lev, *self.cnt)
                 room = limit - c
-                known = self.dead.get(key, -1.0)
+                known = self.dead.get(key, -1.0) if not self.barred else -1.0  # counts alone miss a barred pair
                 if known >= room:
                     nxt = c + math.floor(known) + 1
                     if self.budget < nxt < self.next_budget:

@@ -11,6 +11,7 @@ from bot.domain.answers.context import LearnerContext
 from bot.records import catalogue as catalogues
 from bot.records import enrolment, people
 from bot.records.db import transaction
+from bot.domain.errors import RecordsError
 from bot.domain.replies import Reply
 
 # A learner's question is a sentence or two; anything far longer is a paste by mistake (or abuse),
@@ -28,6 +29,11 @@ def channel_identity(sender_id: str) -> tuple[str, str]:
     return "rest", sender_id
 
 
+def sender_person(session, sender_id: str, staff: str | None = None):
+    """The person behind a chat sender; `staff`: the hash of an API token the channel passed on."""
+    return people.person_for_sender(session, *channel_identity(sender_id), staff_token_sha256=staff)
+
+
 def learner_context(session, person, pending: list[str] | None = None) -> tuple[LearnerContext, object]:
     enr = enrolment.enrolment_for(session, person)
     if enr is None:
@@ -42,7 +48,8 @@ def learner_context(session, person, pending: list[str] | None = None) -> tuple[
 
 
 def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, list[str]],
-                 pending: list[str] | None = None, ranking: list[str] | None = None) -> tuple[list[dict], list[str]]:
+                 pending: list[str] | None = None, ranking: list[str] | None = None,
+                 staff: str | None = None) -> tuple[list[dict], list[str]]:
     """Answer one learner message. `ranking`: the classifier's next best intents, for "did you
     mean ...?". Returns (Rasa messages, refs offered as choices)."""
     if len(text) > MAX_QUESTION_CHARS:
@@ -56,7 +63,7 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
         entities = {**entities, "_ranking": list(ranking or [])}
 
     def turn(session):
-        person = people.get_or_create_person_for_identity(session, *channel_identity(sender_id))
+        person = sender_person(session, sender_id, staff)
         ctx, enr = learner_context(session, person, pending)
         answer = respond(intent, text, entities, ctx, cat=cat)
         if answer.set_source and answer.set_source != ctx.source_id:
@@ -66,5 +73,8 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
                 enrolment.set_unit_status(session, enr, ref, status, actor=person)
         return answer
 
-    answer = transaction(turn)
+    try:
+        answer = transaction(turn)
+    except RecordsError as error:  # e.g. a staff chat without its token
+        return [Reply(error.message).to_rasa()], []
     return [r.to_rasa() for r in answer.replies], answer.pending_choice

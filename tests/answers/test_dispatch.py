@@ -137,3 +137,18 @@ def test_another_qualification_named_frames_one_answer_without_changing_the_lear
     a = ask("ask_unit_info", "is Exceed customer expectations in the highfield diploma?", LearnerContext("sfj-l2"))
     assert a.set_source is None
     assert "Y/506/2135" in text(a) and "HABC" in text(a)
+
+
+@pytest.mark.parametrize("intent, message, source, ref", [
+    ("ask_qualification_info", "how many GLH does Resolve customer service problems have on the sfj diploma", "sfj-l2",
+     "A/506/2158"),
+    ("ask_group_credits", "in the SFJ level 2 diploma which group is buddy a colleague in", "sfj-l2", "M/506/1895"),
+])
+def test_a_unit_named_with_a_qualification_is_answered_about_the_unit(ask, intent, message, source, ref):
+    a = ask(intent, message)
+    assert a.set_source == source and ref in text(a)
+
+
+def test_a_group_question_stays_a_group_question(ask):
+    a = ask("ask_group_credits", "how many units in group D", LearnerContext("sfj-l2"))
+    assert "Group D" in text(a)

@@ -63,6 +63,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         return _SMALLTALK[intent](ctx)
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
+    if intent in _ABOUT_A_UNIT_WHEN_NAMED and _names_a_unit(cat, text or "", ctx, entities):
+        intent = "ask_unit_info"  # "how many credits is <unit> on the SFJ diploma": a unit fact, not the qualification's
     handler, paged = _CATALOGUE[intent]
     named = named_qualification(cat, text or "", entities) if intent != "choose_qualification" else None
     own = ctx.source_id
@@ -94,6 +96,21 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
     if len(hits) == 1 and not hits[0].weak:
         return hits[0].source_id
     return None
+
+
+_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits"}
+
+
+def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
+    if entities.get("unit") or resolve.criterion(text) is not None:
+        return False  # a button's payload, or a criterion question, is left to its intent
+    source = named_qualification(cat, text, entities) or ctx.source_id
+    found = resolve.unit(cat, text, source)
+    if found is None or found.ref is None or found.outside:
+        return False
+    # an explicit code or number, or at least two words of the unit's title (not a fuzzy "from D")
+    title = resolve.significant(cat.unit(found.ref).title)
+    return resolve.names_unit_code(text) or len(title & resolve.significant(text)) >= 2
 
 
 def _page(entities: dict[str, list[str]]) -> int:
