@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entities_of, safely, text_of
+from actions.common import entities_of, safely, staff_of, text_of
 from bot.flows.learner import learner_turn
 
 
@@ -41,7 +41,7 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> 
     message = tracker.latest_message
     ranking = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
     result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text_of(message), entities_of(message),
-                    tracker.get_slot("pending_choice") or [], ranking, earlier_texts(tracker))
+                    tracker.get_slot("pending_choice") or [], ranking, staff_of(message), earlier_texts(tracker))
     if result is None:
         return []
     messages, pending = result

@@ -261,7 +261,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = sub.add_parser("export", help="a qualification or unit pool in the interchange format (JSON)")
     p.add_argument("id", nargs="+", help="source id (sfj-l2) or qualification name")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p = sub.add_parser("import", help="validate a catalogue document (JSON or .xlsx) against the format")
+    p = sub.add_parser("import", help="validate a catalogue document (JSON, or the .xlsx template) against the format")
     p.add_argument("file")
     args = parser.parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "show": cmd_show, "search": cmd_search,
