@@ -60,8 +60,9 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
                       f"shorter message, up to {MAX_QUESTION_CHARS:,} characters.").to_rasa()], []
 
     cat = catalogues.current()
-    if intent != "nlu_fallback" and is_gibberish(text, cat):
-        intent = "nlu_fallback"  # mashed keys land on short intents like affirm: say we didn't understand
+    if is_gibberish(text, cat):
+        # mashed keys land on short intents like affirm: say we didn't understand, and guess nothing
+        intent, ranking = "nlu_fallback", []
     if intent == "nlu_fallback":
         entities = {**entities, "_ranking": list(ranking or [])}
 
