@@ -103,7 +103,7 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
     return None
 
 
-_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits"}
+_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits", "choose_qualification", "ask_list_units"}
 
 
 def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
