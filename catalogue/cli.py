@@ -231,9 +231,9 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     """Validate a document (JSON or .xlsx) and add it to the catalogue it would join."""
-    from catalogue import interchange
+    from catalogue import interchange, spreadsheet
 
-    doc = interchange.read(args.file)
+    doc = spreadsheet.load(args.file) if args.file.lower().endswith(".xlsx") else interchange.load(args.file)
     cat = Catalogue({**_load(args).sources, doc.id: doc})  # the merged catalogue must build too
     spec = cat.source(doc.id)
     print(f"{args.file}: valid: {doc.id} ({spec.short_name}), {len(spec.units)} units, "

@@ -34,24 +34,27 @@ def sender_person(session, sender_id: str, staff: str | None = None):
     return people.person_for_sender(session, *channel_identity(sender_id), staff_token_sha256=staff)
 
 
-def learner_context(session, person, pending: list[str] | None = None) -> tuple[LearnerContext, object]:
+def learner_context(session, person, pending: list[str] | None = None,
+                    earlier: list[str] | None = None) -> tuple[LearnerContext, object]:
     enr = enrolment.enrolment_for(session, person)
     if enr is None:
-        return LearnerContext(pending=list(pending or [])), None
+        return LearnerContext(pending=list(pending or []), earlier=list(earlier or [])), None
     return LearnerContext(
         source_id=enr.source_id,
         planned=enrolment.planned_refs(session, enr),
         claimed=enrolment.claimed_refs(session, enr),
         achieved=enrolment.achieved_refs(session, enr),
         pending=list(pending or []),
+        earlier=list(earlier or []),
     ), enr
 
 
 def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, list[str]],
                  pending: list[str] | None = None, ranking: list[str] | None = None,
-                 staff: str | None = None) -> tuple[list[dict], list[str]]:
+                 staff: str | None = None, earlier: list[str] | None = None) -> tuple[list[dict], list[str]]:
     """Answer one learner message. `ranking`: the classifier's next best intents, for "did you
-    mean ...?". Returns (Rasa messages, refs offered as choices)."""
+    mean ...?"; `staff`: the hash of an API token the channel passed on; `earlier`: the learner's previous
+    messages, latest first (a follow-up's topic). Returns (Rasa messages, refs offered as choices)."""
     if len(text) > MAX_QUESTION_CHARS:
         return [Reply(f"That message is too long for me to read ({len(text):,} characters). Please ask in a "
                       f"shorter message, up to {MAX_QUESTION_CHARS:,} characters.").to_rasa()], []
@@ -64,7 +67,7 @@ def learner_turn(sender_id: str, intent: str, text: str, entities: dict[str, lis
 
     def turn(session):
         person = sender_person(session, sender_id, staff)
-        ctx, enr = learner_context(session, person, pending)
+        ctx, enr = learner_context(session, person, pending, earlier)
         answer = respond(intent, text, entities, ctx, cat=cat)
         if answer.set_source and answer.set_source != ctx.source_id:
             enr = enrolment.enrol(session, person, answer.set_source)
