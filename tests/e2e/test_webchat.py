@@ -217,6 +217,8 @@ def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
     chat.page.get_by_label("Staff API token").fill("not-a-token")
     chat.page.get_by_role("button", name="Sign in").click()
     chat.page.wait_for_function("() => /not valid/.test(document.getElementById('who').textContent)")
+    assert chat.errors == ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]
+    chat.errors.clear()  # the browser logs the refused token's 401; that refusal is what is tested here
     chat.page.get_by_label("Staff API token").fill(token["token"])
     chat.page.get_by_role("button", name="Sign in").click()
     chat.page.wait_for_function("() => /Signed in as/.test(document.getElementById('who').textContent)")
