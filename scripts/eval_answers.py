@@ -143,7 +143,8 @@ def started_stack():
     stack = stack_module()
     var = Path(tempfile.mkdtemp(prefix="eval-answers-"))
     env = {"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")}
-    s = stack.Stack(ports={n: stack.free_port() for n in ("actions", "rasa", "api")}, env=env,
+    from bot.launch.service import free_port  # moved out of the stack module by the layout change (#16)
+    s = stack.Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
                     model=ROOT / "models" / "current.tar.gz", var=var)
     try:
         s.start(say=lambda m: print(m, file=sys.stderr, flush=True))

@@ -227,6 +227,9 @@ def _pending(ctx: _Context, pending: dict[str, Any], cmd: Command, text: str) ->
     if kind in CONFIRMATIONS and said in NO:
         records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
         return ctx.result([Reply(DECLINED[kind])], finished=kind != "assessor_declaration")
+    if kind == "ambiguous" and said in AS_ANSWER:
+        records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
+        return _save(ctx, pending["text"], pending if pending.get("ref") else None)
     if kind in TEXT_REPLIES and cmd.kind == "answer":
         return TEXT_REPLIES[kind](ctx, pending, cmd.text or "")
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
@@ -325,12 +328,38 @@ def _decide(ctx: _Context, outcome: str, reason: Optional[str], pending: Optiona
     return ctx.result([done, ctx.prompt(here, after=pc)])
 
 
+def _named(ctx: _Context, cmd: Command) -> Optional[dict[str, Any]]:
+    """The criterion a decision names ("mark 1.3 as met"), whichever one the discussion stands on."""
+    if not cmd.ref:
+        return None
+    pc = records.resolve(ctx.s, ctx.d, cmd.ref, cmd.unit)
+    return {"unit": pc.unit_ref, "ref": pc.criterion_ref}
+
+
 def _met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "met", cmd.text)
+    return _decide(ctx, "met", cmd.text, _named(ctx, cmd))
 
 
 def _not_yet_met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "not_yet_met", _strip_because(cmd.text) if cmd.text else None)
+    return _decide(ctx, "not_yet_met", _strip_because(cmd.text) if cmd.text else None, _named(ctx, cmd))
+
+
+AS_ANSWER = {"answer", "the answer", "it's the answer", "its the answer", "part of the answer", "save it",
+             "save as answer", "save it as the answer", "her answer", "his answer", "their answer",
+             "learner's answer", "the learner's answer", "it's her answer", "it's his answer", "it's an answer",
+             "add it", "add it to the answer", "keep it"}
+
+
+def _ambiguous(ctx: _Context, cmd: Command) -> TurnResult:
+    """A message that could be a decision or the learner's words: asked about, nothing stored yet."""
+    here = records.current(ctx.s, ctx.d)
+    where = {"unit": here.unit_ref, "ref": here.criterion_ref} if here else {}
+    records.set_pending(ctx.s, ctx.d, {"kind": "ambiguous", **where, "text": cmd.text}, by=ctx.who)
+    return ctx.result([Reply(f"I'm not sure whether “{render._shorten(cmd.text or '', 120)}” is your decision or part "
+                             "of the learner's answer, so I haven't stored it. Say *met*, *not yet met: <reason>*, "
+                             "or *answer* to save it as the answer.",
+                             buttons=[Button("Met", "met"), Button("Not yet met", "not yet met"),
+                                      Button("Save as answer", "answer")])])
 
 
 def _skip(ctx: _Context, cmd: Command) -> TurnResult:
@@ -479,5 +508,5 @@ TEXT_REPLIES = {"reason": _reason_given, "change": _new_answer_given, "amend_tex
 HANDLERS = {
     "answer": _answer, "met": _met, "not_yet_met": _not_yet_met, "skip": _skip, "goto": _goto, "back": _back,
     "change": _change, "paste": _paste, "coverage": _coverage, "remaining": _remaining, "pause": _pause,
-    "resume": _resume, "finish": _finish, "sign": _sign, "help": _help,
+    "resume": _resume, "finish": _finish, "sign": _sign, "help": _help, "ambiguous": _ambiguous,
 }
