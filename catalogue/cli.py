@@ -231,9 +231,9 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     """Validate a document (JSON or .xlsx) and add it to the catalogue it would join."""
-    from catalogue import interchange
+    from catalogue import interchange, spreadsheet
 
-    doc = interchange.read(args.file)
+    doc = spreadsheet.load(args.file) if args.file.lower().endswith(".xlsx") else interchange.load(args.file)
     cat = Catalogue({**_load(args).sources, doc.id: doc})  # the merged catalogue must build too
     spec = cat.source(doc.id)
     print(f"{args.file}: valid: {doc.id} ({spec.short_name}), {len(spec.units)} units, "
@@ -261,7 +261,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = sub.add_parser("export", help="a qualification or unit pool in the interchange format (JSON)")
     p.add_argument("id", nargs="+", help="source id (sfj-l2) or qualification name")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p = sub.add_parser("import", help="validate a catalogue document (JSON or .xlsx) against the format")
+    p = sub.add_parser("import", help="validate a catalogue document (JSON, or the .xlsx template) against the format")
     p.add_argument("file")
     args = parser.parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "show": cmd_show, "search": cmd_search,

@@ -182,11 +182,3 @@ def check(doc: SourceDocument) -> None:
                 raise FormatError(f"qualification/rules/barred/{b}/{u}", f"barred combination names unit {ref}, "
                                                                         "which is not in this document")
 
-
-def read(path: str | Path) -> SourceDocument:
-    """A document from a file: JSON, or the spreadsheet template (.xlsx)."""
-    if str(path).lower().endswith(".xlsx"):
-        from catalogue import spreadsheet
-
-        return spreadsheet.load(path)
-    return load(path)

@@ -126,11 +126,12 @@ class Stack:
         for svc in reversed(list(self.services.values())):
             svc.stop()
 
-    def say(self, sender: str, text: str, timeout: float = 30.0) -> list[dict]:
-        """Send one message over the REST channel and return the bot's messages."""
+    def say(self, sender: str, text: str, timeout: float = 30.0, token: str | None = None) -> list[dict]:
+        """Send one message over the REST channel and return the bot's messages. `token`: a staff
+        member's API token (without one, the sender is an anonymous learner)."""
         body = json.dumps({"sender": sender, "message": text}).encode()
-        req = urllib.request.Request(f"{self.services['rasa'].url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+        req = urllib.request.Request(f"{self.services['rasa'].url}/webhooks/rest/webhook", data=body, headers=headers)
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return json.loads(r.read() or b"[]")
 

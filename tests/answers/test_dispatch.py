@@ -143,6 +143,10 @@ def test_another_qualification_named_frames_one_answer_without_changing_the_lear
     ("ask_qualification_info", "how many GLH does Resolve customer service problems have on the sfj diploma", "sfj-l2",
      "A/506/2158"),
     ("ask_group_credits", "in the SFJ level 2 diploma which group is buddy a colleague in", "sfj-l2", "M/506/1895"),
+    ("choose_qualification", "which group is Exceed customer expectations in on the Highfield level 3 diploma?",
+     "habc-l3", "Y/506/2135"),
+    ("ask_list_units", "SFJ Awards diploma: how many credits is Make telephone calls to customers", "sfj-l2",
+     "K/506/2155"),
 ])
 def test_a_unit_named_with_a_qualification_is_answered_about_the_unit(ask, intent, message, source, ref):
     a = ask(intent, message)

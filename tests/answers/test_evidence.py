@@ -167,3 +167,9 @@ def test_a_qualification_wide_evidence_answer_opens_with_its_verdict(cat, source
 def test_a_unit_evidence_answer_opens_with_its_verdict(ask, question, opening):
     a = ask("ask_evidence_allowed", question, LearnerContext("sfj-l2"))
     assert a.replies[0].text.startswith(opening)
+
+
+def test_an_assessment_rule_on_an_evidence_type_opens_with_its_verdict(ask):
+    a = ask("ask_assessment_rule", "is simulation allowed", LearnerContext("sfj-l2"), topic="simulation")
+    assert a.replies[0].text.startswith("*Only in some cases*: the SFJ Awards Level 2 Diploma in Customer Service "
+                                        "limits simulation"), a.replies[0].text

@@ -17,6 +17,7 @@ from bot.domain.replies import Reply
 from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
+from .followup import clear_unit, follow_up
 from .format import fit, parse_payload, payload
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ _CATALOGUE: dict[str, tuple[Handler, bool]] = {
     "ask_assessment_rule": (assessment.rule, True),
     "ask_qualification_info": (qualification.info, True),
 }
+_SOCIAL = {"greet", "goodbye", "thank", "help", "human_handoff"}  # never a follow-up about a unit
 _OWN_RECORD = {"report_units", "ask_remaining", "ask_what_if"}
 _SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
     "greet": smalltalk.greet, "goodbye": smalltalk.goodbye, "thank": smalltalk.thank, "help": smalltalk.help_,
@@ -59,6 +61,9 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         entities.update(given)
         text = (given.get("text") or [""])[0]
     page = _page(entities)
+    if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
+        intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
+                                 or ctx.source_id)
     if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
     if intent not in _CATALOGUE:
@@ -98,19 +103,13 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
     return None
 
 
-_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits"}
+_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits", "choose_qualification", "ask_list_units"}
 
 
 def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
     if entities.get("unit") or resolve.criterion(text) is not None:
         return False  # a button's payload, or a criterion question, is left to its intent
-    source = named_qualification(cat, text, entities) or ctx.source_id
-    found = resolve.unit(cat, text, source)
-    if found is None or found.ref is None or found.outside:
-        return False
-    # an explicit code or number, or at least two words of the unit's title (not a fuzzy "from D")
-    title = resolve.significant(cat.unit(found.ref).title)
-    return resolve.names_unit_code(text) or len(title & resolve.significant(text)) >= 2
+    return clear_unit(cat, text, named_qualification(cat, text, entities) or ctx.source_id) is not None
 
 
 def _page(entities: dict[str, list[str]]) -> int:
