@@ -82,7 +82,7 @@ class ValidateDiscussionForm(FormValidationAction):
         if (tracker.latest_message.get("metadata") or {}).get("full_text"):
             value = text_of(tracker.latest_message)  # a long answer the channel kept from the NLU
         result = safely(dispatcher, assessor.step, tracker.sender_id, discussion_id, str(value or ""), message_id,
-                        staff_of(tracker.latest_message))
+                        staff_of(tracker.latest_message), Settings().public_url)
         if result is None:
             return {"discussion_step": None}  # stay in the loop: nothing was lost, try again
         messages, active = result

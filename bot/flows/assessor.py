@@ -96,7 +96,7 @@ def _start(session, sender_id: str, staff: str | None, req: StartRequest) -> tup
 
 
 def step(sender_id: str, discussion_id: int, text: str, message_id: str | None,
-         staff: str | None = None) -> tuple[list[dict], bool]:
+         staff: str | None = None, api_url: str = "") -> tuple[list[dict], bool]:
     """One message during a discussion. Returns (messages, still active)."""
 
     def turn(session):
@@ -107,7 +107,10 @@ def step(sender_id: str, discussion_id: int, text: str, message_id: str | None,
         result = transaction(turn)
     except RecordsError as error:
         return [Reply(error.message).to_rasa()], False
-    return [r.to_rasa() for r in result.replies], not (result.finished or result.paused)
+    messages = [r.to_rasa() for r in result.replies]
+    if result.exported:
+        messages += export(sender_id, api_url, staff)
+    return messages, not (result.finished or result.paused)
 
 
 def resume(sender_id: str, text: str, entities: dict[str, list[str]],

@@ -77,3 +77,29 @@ def test_ambiguous_then_a_decision(session, world, d):
     say(session, d, world, "that's met I reckon she covered it")
     say(session, d, world, "met")
     assert decision_for(session, d, "1.1") == ("met", None) and answer_for(session, d, "1.1") is None
+
+
+def _sign_all(session, world, d):
+    for _ in range(5):
+        say(session, d, world, "met")
+    say(session, d, world, "finish")
+    say(session, d, world, "sign now")
+    say(session, d, world, "I confirm")
+    return say(session, d, world, "learner confirms")
+
+
+@pytest.mark.parametrize("text", ["met", "that's met", "1.2 is a not yet, no log", "she also said she'd log it"])
+def test_signed_record_keeps_the_assessor_and_says_what_can_be_done(session, world, d, text):
+    """Issue 19 point 5: after signing, a command is answered with the amendment route; nothing changes."""
+    assert not _sign_all(session, world, d).finished
+    before = (decision_for(session, d, "1.1"), decision_for(session, d, "1.2"), answer_for(session, d, "1.1"))
+    result = say(session, d, world, text)
+    assert not result.finished and "signed off" in result.replies[0].text and "amend" in result.replies[0].text
+    assert (decision_for(session, d, "1.1"), decision_for(session, d, "1.2"), answer_for(session, d, "1.1")) == before
+    assert say(session, d, world, "leave").finished
+
+
+def test_export_in_the_discussion_asks_the_caller_for_links(session, world, d):
+    _sign_all(session, world, d)
+    result = say(session, d, world, "export the record")
+    assert result.exported and not result.finished

@@ -34,6 +34,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "sign": ("sign", "sign off", "sign it", "sign it off", "sign the record", "sign record", "sign now",
              "signoff", "sign-off", "sign the discussion", "sign off the discussion"),
     "help": ("help", "commands", "what can i say", "options", "?", "what can i do"),
+    "leave": ("leave", "leave the discussion", "exit", "exit the discussion", "close", "close the discussion",
+              "quit", "bye", "done here", "i'm done here", "back to the menu", "stop the discussion"),
+    "export": ("export", "export the record", "export record", "export it", "download the record",
+               "export the discussion", "pdf", "csv", "json", "export as pdf", "get the record"),
     "resume": ("resume", "carry on", "continue", "where were we", "resume the discussion"),
 }
 # short words where a one-letter slip would be another word; only these exact typos count
