@@ -9,6 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # endpoints.yml reads these; Rasa commands run from here (validate, test) get harmless values.
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_DB ?= $(CURDIR)/var/tracker.db
+export ACTION_SERVER_TOKEN ?= not-a-secret-for-offline-rasa-commands
 
 .PHONY: help setup model run shell test validate stories unit channels e2e bench clean
 

@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entities_of, safely, text_of
+from actions.common import entities_of, safely, staff_of, text_of
 from bot.flows import assessor
 from bot.settings import Settings
 
@@ -33,7 +33,7 @@ class _EnterDiscussion:
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         m = tracker.latest_message
-        result = safely(dispatcher, self.turn, tracker.sender_id, m.get("text") or "", entities_of(m))
+        result = safely(dispatcher, self.turn, tracker.sender_id, m.get("text") or "", entities_of(m), staff_of(m))
         if result is None:
             return []
         messages, discussion_id = result
@@ -60,7 +60,8 @@ class ActionExportRecord(Action):
         return "action_export_record"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        messages = safely(dispatcher, assessor.export, tracker.sender_id, Settings().public_url)
+        messages = safely(dispatcher, assessor.export, tracker.sender_id, Settings().public_url,
+                          staff_of(tracker.latest_message))
         _utter(dispatcher, messages or [])
         return []
 
@@ -80,7 +81,8 @@ class ValidateDiscussionForm(FormValidationAction):
         message_id = tracker.latest_message.get("message_id")
         if (tracker.latest_message.get("metadata") or {}).get("full_text"):
             value = text_of(tracker.latest_message)  # a long answer the channel kept from the NLU
-        result = safely(dispatcher, assessor.step, tracker.sender_id, discussion_id, str(value or ""), message_id)
+        result = safely(dispatcher, assessor.step, tracker.sender_id, discussion_id, str(value or ""), message_id,
+                        staff_of(tracker.latest_message), Settings().public_url)
         if result is None:
             return {"discussion_step": None}  # stay in the loop: nothing was lost, try again
         messages, active = result

@@ -19,6 +19,16 @@ def text_of(message: dict) -> str:
     return full if isinstance(full, str) else (message.get("text") or "")
 
 
+# The REST and socket.io channels pass a staff member's API token on as its hash under this key,
+# after dropping any the client sent (bot/engine/channels/identity.py, STAFF_KEY).
+STAFF_KEY = "staff_token_sha256"
+
+
+def staff_of(message: dict) -> str | None:
+    value = (message.get("metadata") or {}).get(STAFF_KEY)
+    return value if isinstance(value, str) and value else None
+
+
 def entities_of(message: dict) -> dict[str, list[str]]:
     """Rasa entities grouped by type: {"unit": ["206", "buddy a colleague"], ...}."""
     grouped: dict[str, list[str]] = {}

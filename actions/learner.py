@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import entities_of, safely, text_of
+from actions.common import entities_of, safely, staff_of, text_of
 from bot.flows.learner import learner_turn
 
 
@@ -31,11 +31,17 @@ class ActionDidYouMean(Action):
         return _answer(dispatcher, tracker, "nlu_fallback")
 
 
+def earlier_texts(tracker: Tracker, keep: int = 4) -> list[str]:
+    """The learner's previous messages in this conversation, latest first (the topic of a follow-up)."""
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"][:-1]
+    return [t for t in reversed(said) if t and not t.startswith("/")][:keep]
+
+
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
     message = tracker.latest_message
     ranking = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
     result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text_of(message), entities_of(message),
-                    tracker.get_slot("pending_choice") or [], ranking)
+                    tracker.get_slot("pending_choice") or [], ranking, staff_of(message), earlier_texts(tracker))
     if result is None:
         return []
     messages, pending = result

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     api_public_url: Optional[str] = None  # the API's address as users reach it (export links)
     tracker_database_url: Optional[str] = None  # Rasa's tracker store (production: PostgreSQL)
     tracker_db: Path = REPO / "var" / "tracker.db"  # Rasa's tracker store (default: SQLite)
+    action_server_token: Optional[str] = None  # the secret Rasa sends the action server (rasa_sdk_plugins)
 
     @property
     def public_url(self) -> str:

@@ -1,4 +1,4 @@
-"""Command line: python -m catalogue build|check|show|search|remaining.
+"""Command line: python -m catalogue build|check|show|search|remaining|export|import.
 
 Exit status: 0 done; 1 `check` found counts that differ from what the texts state;
 2 bad input (unknown or ambiguous unit or qualification, malformed reference);
@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 from catalogue import load_catalogue, lookup, rules
 from catalogue.build import EXPECTED_COUNTS, Catalogue, build, describe_difference
 from catalogue.errors import SourceError
+from catalogue.interchange import FormatError
 from catalogue.model import UnitSpec
 
 
@@ -209,7 +210,34 @@ def cmd_remaining(args) -> int:
     sid = resolve_qualification(cat, args.qualification)
     refs = [resolve_unit(cat, u, sid) for u in args.units]
     result = rules.remaining(cat, sid, refs, minimise=args.minimise, limit=args.limit)
-    print(rules.render_remaining(cat, result))
+    from bot.domain.answers.remaining import summary  # the one renderer of a report; kept out of catalogue/
+    print(summary(cat, result))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from catalogue import interchange
+
+    cat = _load(args)
+    sid = resolve_qualification(cat, " ".join(args.id), include_pool=True)
+    text = interchange.dumps(cat.source(sid))
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args) -> int:
+    """Validate a document (JSON or .xlsx) and add it to the catalogue it would join."""
+    from catalogue import interchange, spreadsheet
+
+    doc = spreadsheet.load(args.file) if args.file.lower().endswith(".xlsx") else interchange.load(args.file)
+    cat = Catalogue({**_load(args).sources, doc.id: doc})  # the merged catalogue must build too
+    spec = cat.source(doc.id)
+    print(f"{args.file}: valid: {doc.id} ({spec.short_name}), {len(spec.units)} units, "
+          f"{sum(len(u.criteria) for u in spec.units)} criteria")
     return 0
 
 
@@ -230,9 +258,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("units", nargs="*", help="units achieved or planned (refs, numbers or quoted titles)")
     p.add_argument("--minimise", choices=("credits", "glh"), default="credits")
     p.add_argument("--limit", type=int, default=3)
+    p = sub.add_parser("export", help="a qualification or unit pool in the interchange format (JSON)")
+    p.add_argument("id", nargs="+", help="source id (sfj-l2) or qualification name")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p = sub.add_parser("import", help="validate a catalogue document (JSON, or the .xlsx template) against the format")
+    p.add_argument("file")
     args = parser.parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "show": cmd_show, "search": cmd_search,
-                "remaining": cmd_remaining}
+                "remaining": cmd_remaining, "export": cmd_export, "import": cmd_import}
     try:
         return commands[args.command](args)
     except SourceError as e:
@@ -240,6 +273,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 3
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except FormatError as e:
+        print(f"error: {args.file}: refused, nothing imported: {e}", file=sys.stderr)
         return 2
     except FileNotFoundError as e:
         print(f"error: {e.filename}: no such file", file=sys.stderr)

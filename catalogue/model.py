@@ -124,6 +124,7 @@ class RuleSet:
     text: str = ""  # the rule as stated, verbatim
     citation: Optional[Citation] = None
     credit_name: str = "credits"  # "credits" or "SCQF credit points"
+    barred: list[list[str]] = field(default_factory=list)  # unit refs that may not be achieved together (none in the seeds)
 
 
 @dataclass(slots=True)

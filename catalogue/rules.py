@@ -231,6 +231,9 @@ def check(cat, source_id: str, refs: Iterable[str]) -> Report:
             violations.append(f"{name} allows at most {g.max_units} units; {cnt[i]} chosen.")
         if over:
             notes.append(f"{name} counts at most {g.max_credits} {cn}: {over} of its {raw[i]} {cn} do not count.")
+    for barred in rs.barred:
+        if set(barred) <= set(accepted):
+            violations.append(f"These units may not be combined: {'; '.join(_title(r, ref) for ref in barred)}.")
     min_total = rs.min_credits
     shortfall = max(0, (min_total or 0) - total)
     if shortfall:
@@ -291,7 +294,13 @@ class _Search:
         chosen = set(accepted)
         self.forced = [ref for g in groups if g.mandatory for ref in g.units if ref not in chosen]
         self.raw, self.lev, self.cnt = _group_counts(r, accepted + self.forced)
-        cands = [ref for ref in r.group_of if ref not in chosen and ref not in self.forced]
+        # Barred combinations (rs.barred): a unit that would complete one with the units already in is
+        # never a candidate, and a completion holding one is not kept (any superset holds it too).
+        self.barred = [set(b) for b in rs.barred]
+        held = self.held = chosen | set(self.forced)
+        self.blocked = any(b <= held for b in self.barred)
+        cands = [ref for ref in r.group_of if ref not in chosen and ref not in self.forced
+                 and not any(ref in b and b - {ref} <= held for b in self.barred)]
         # Cheapest per credit first inside each group, groups in rule order: good completions come early.
         cands.sort(key=lambda ref: (r.group_of[ref], cost(ref) / max(1, r.specs[ref].credits), cost(ref), ref))
         self.cands = cands
@@ -447,6 +456,11 @@ class _Search:
         self.lev[g] += sign * self.cl[j]
         self.cnt[g] += sign
 
+    def _barred(self, j: int) -> bool:
+        """Whether the units held, the path and candidate j together hold a barred combination."""
+        units = self.held | {self.cands[i] for i in self.path} | {self.cands[j]}
+        return any(b <= units for b in self.barred)
+
     def _minimal(self) -> bool:
         for j in self.path[:-1]:  # the last one was added because the set was not yet valid
             self._add(j, -1)
@@ -459,6 +473,8 @@ class _Search:
     def run(self) -> list[tuple[int, list[int]]]:
         """Rounds of depth-first search under a cost budget (IDA*), starting from the root bound."""
         budget = self._eval(0)
+        if self.blocked:
+            return []
         if budget == -1:
             return [(0, [])]
         # (next candidate, group counts) -> extra cost within which no valid set exists from
@@ -503,6 +519,8 @@ class _Search:
             if f > limit:
                 if self.budget < f < self.next_budget:
                     self.next_budget = f
+            elif e == -1 and self.barred and self._barred(j):
+                pass
             elif e == -1:
                 reached = True
                 self.path.append(j)
@@ -515,7 +533,7 @@ class _Search:
             else:
                 key = (j + 1, *self.raw, *self.lev, *self.cnt)
                 room = limit - c
-                known = self.dead.get(key, -1.0)
+                known = self.dead.get(key, -1.0) if not self.barred else -1.0  # counts alone miss a barred pair
                 if known >= room:
                     nxt = c + math.floor(known) + 1
                     if self.budget < nxt < self.next_budget:
@@ -575,61 +593,3 @@ def remaining(cat, source_id: str, refs: Sequence[str], minimise: str = "credits
     elif minimise == "glh" and suggestions[0].minimised != "glh":
         note = "The specification states no GLH for these units, so the suggestions minimise credits instead."
     return Remaining(report, suggestions, minimise, bool(suggestions), note)
-
-
-# --- plain English -------------------------------------------------------------------------
-
-
-def render_report(cat, report: Report) -> str:
-    r = _compiled(cat, report.source)
-    cn = report.credit_name
-    lines = [f"{report.qualification}: " + ("the rules of combination are met." if report.valid
-                                             else "not complete yet.")]
-    for rej in report.rejected:
-        lines.append(f"  Not counted: {rej.ref}: {rej.reason}.")
-    for st in report.groups:
-        bits = [f"{len(st.units)} unit{'s' if len(st.units) != 1 else ''}", f"{st.counted} {cn} counted"]
-        if st.mandatory:
-            bits.append(f"{len(st.units)} of {len(st.units) + len(st.missing)} mandatory units")
-        if st.min_credits and not st.mandatory:
-            bits.append(f"minimum {st.min_credits}")
-        if st.max_credits is not None:
-            bits.append(f"maximum {st.max_credits}" + (" reached" if st.max_reached else ""))
-        if st.min_units and not st.mandatory:
-            bits.append(f"at least {st.min_units} unit{'s' if st.min_units != 1 else ''}")
-        lines.append(f"  Group {st.id}: " + ", ".join(bits) + ("" if st.met else "  <- not met"))
-    total = f"  Total: {report.credits} {cn} counted"
-    if report.min_credits:
-        total += f" of at least {report.min_credits}" + (f" ({report.shortfall} short)" if report.shortfall else "")
-    lines.append(total)
-    if report.level:
-        lv = report.level
-        lines.append(f"  At level {lv.level} or above: {lv.counted} of at least {lv.required}"
-                     + (f" ({lv.shortfall} short)" if lv.shortfall else ""))
-    if report.total_units is not None:
-        lines.append(f"  Units: {report.units} of {report.total_units}"
-                     + (f" ({report.optional_count} of {report.optional_units} optional)"
-                        if report.optional_units is not None else ""))
-    lines += [f"  - {v}" for v in report.violations]
-    lines += [f"  Note: {n}" for n in report.notes]
-    return "\n".join(lines)
-
-
-def render_suggestion(cat, source_id: str, s: Suggestion) -> str:
-    r = _compiled(cat, source_id)
-    cn = r.rs.credit_name
-    size = f"+{s.credits} {cn}" + (f", +{s.glh} GLH" if s.glh is not None else "")
-    parts = [f"Group {g}: " + "; ".join(f"{ref} {r.specs[ref].title} ({r.specs[ref].credits})" for ref in refs)
-             for g, refs in s.by_group.items()]
-    return f"{size} (total {s.total_credits}): " + " | ".join(parts)
-
-
-def render_remaining(cat, result: Remaining) -> str:
-    lines = [render_report(cat, result.report)]
-    if result.suggestions:
-        what = "GLH" if result.suggestions[0].minimised == "glh" else result.report.credit_name
-        lines.append(f"Cheapest ways to finish (fewest extra {what}):")
-        lines += [f"  {i}. {render_suggestion(cat, result.report.source, s)}" for i, s in enumerate(result.suggestions, 1)]
-    if result.note:
-        lines.append(result.note)
-    return "\n".join(lines)

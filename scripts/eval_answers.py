@@ -29,8 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.launch.service import StackError, free_port  # noqa: E402
-from bot.launch.stack import Stack  # noqa: E402
 from scripts.evallib import check_turn, load, patterns, reply_text  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "eval" / "questions.yaml"
@@ -39,6 +37,15 @@ SHOWN = 600  # characters of a failing reply that are printed
 
 class Unreachable(RuntimeError):
     pass
+
+
+def stack_module():
+    """The launcher module (bot/launch/stack.py, formerly bot/stack.py)."""
+    try:
+        from bot.launch import stack
+    except ImportError:
+        from bot import stack
+    return stack
 
 
 def say(url: str, sender: str, text: str, timeout: float) -> list[dict]:
@@ -133,9 +140,11 @@ def evaluate(url: str, exchanges: list[dict], workers: int, timeout: float) -> l
 
 def started_stack():
     """Start the three services on free ports with the trained model and a throwaway database."""
+    stack = stack_module()
     var = Path(tempfile.mkdtemp(prefix="eval-answers-"))
     env = {"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")}
-    s = Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
+    from bot.launch.service import free_port  # moved out of the stack module by the layout change (#16)
+    s = stack.Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
                     model=ROOT / "models" / "current.tar.gz", var=var)
     try:
         s.start(say=lambda m: print(m, file=sys.stderr, flush=True))
@@ -168,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.start:
             try:
                 stack = started_stack()
-            except StackError as e:
+            except stack_module().StackError as e:
                 print(f"eval_answers: could not start the bot: {e}", file=sys.stderr)
                 return 2
             url = stack.services["rasa"].url

@@ -42,10 +42,16 @@ def vocabulary(cat) -> frozenset[str]:
     return known
 
 
+# A number alone (a pick: "2"), a criterion (2.3), a C&G unit (206), a unit or qualification code: a
+# reference is never gibberish; digits mashed with symbols ("99//", "0/0") are no reference.
+_REFERENCE = re.compile(r"^\s*\d{1,3}\s*[.!?]?\s*$|(?<![\d.])\d{1,2}\.\d{1,3}(?![\d.])|(?<![\d/])\d{3}(?![\d/])|"
+                        r"[a-z]\s?/\s?\d{3}\s?/\s?\d{4}|\d{3}/\d{4}/\d|\b\d{8}\b")
+
+
 def is_gibberish(text: str, cat) -> bool:
     lowered = text.lower()
-    if re.search(r"\d", lowered):
-        return False  # "206", "2.3", "K/506/2155": references are never gibberish
+    if _REFERENCE.search(lowered):
+        return False
     words = WORD.findall(lowered)
     if not words:
         return bool(lowered.strip())  # only punctuation or symbols

@@ -115,7 +115,8 @@ class Balancer:
         for url in self.actions.order():
             try:
                 async with self.session.post(url + "/webhook", data=raw, timeout=ACTION_TIMEOUT,
-                                             headers={"Content-Type": "application/json"}) as r:
+                                             headers={"Content-Type": "application/json",  # Rasa's secret, passed on
+                                                      "Authorization": request.headers.get("Authorization", "")}) as r:
                     payload = await r.read()
                     self.actions.worked(url)
                     if r.status >= 500:

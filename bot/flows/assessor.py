@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.flows.learner import channel_identity
+from bot.flows.learner import channel_identity, sender_person
 from bot.flows import discussion as turns
 from bot.records import discussion as records
 from bot.records import people
@@ -21,8 +21,6 @@ from bot.domain.replies import Reply
 
 # A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on").
 _WITH = re.compile(r"\b(?i:with)\s+(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
-_POSSESSIVE = re.compile(r"\b(?P<name>[A-Z][\w.-]*)['’]s\b")
-_NOT_A_NAME = {"the", "my", "a", "an", "our", "this", "that", "it", "me", "you", "them", "him", "her"}
 _ON = re.compile(r"\b(?:on|for|covering)\s+(?P<units>.+)$", re.I)
 _OUTCOMES = re.compile(r"\b(?:outcomes?|LOs?|elements?)\s*(?P<nums>\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
@@ -56,28 +54,27 @@ def parse_start(text: str, entities: dict[str, list[str]]) -> StartRequest:
     return StartRequest(learner, units, outcomes)
 
 
-def named_learner(text: str, entities: dict[str, list[str]]) -> str | None:
-    """The learner a message names ("resume the PD with Sam", "continue Sam's discussion"): the NLU
-    extracts no entities (the model knows no names), so the text is read here; an entity still wins."""
-    if name := (entities.get("learner_name") or [None])[0]:
-        return name
-    for pattern in (_WITH, _POSSESSIVE):
-        if (m := pattern.search(text)) and m.group("name").lower() not in _NOT_A_NAME:
-            return re.sub(r"['’]s$", "", m.group("name"))
-    return None
+def _assessor(session, sender_id: str, staff: str | None):
+    return sender_person(session, sender_id, staff)
 
 
-def _assessor(session, sender_id: str):
-    return people.get_or_create_person_for_identity(session, *channel_identity(sender_id))
+def _safely(work):
+    """A records refusal (not signed in, not yours) is the reply, never an error."""
+    try:
+        return transaction(work)
+    except RecordsError as error:
+        return error
 
 
-def start(sender_id: str, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
+def start(sender_id: str, text: str, entities: dict[str, list[str]],
+          staff: str | None = None) -> tuple[list[dict], int | None]:
     req = parse_start(text, entities)
-    return transaction(lambda session: _start(session, sender_id, req))
+    result = _safely(lambda session: _start(session, sender_id, staff, req))
+    return ([Reply(result.message).to_rasa()], None) if isinstance(result, RecordsError) else result
 
 
-def _start(session, sender_id: str, req: StartRequest) -> tuple[list[dict], int | None]:
-    who = _assessor(session, sender_id)
+def _start(session, sender_id: str, staff: str | None, req: StartRequest) -> tuple[list[dict], int | None]:
+    who = _assessor(session, sender_id, staff)
     if who.role != "assessor":
         return [Reply("Starting a professional discussion needs the assessor role, and your account "
                       "does not have it. An admin can grant it (see README: Identity and roles).").to_rasa()], None
@@ -98,30 +95,36 @@ def _start(session, sender_id: str, req: StartRequest) -> tuple[list[dict], int 
     return [r.to_rasa() for r in result.replies], d.id
 
 
-def step(sender_id: str, discussion_id: int, text: str, message_id: str | None) -> tuple[list[dict], bool]:
+def step(sender_id: str, discussion_id: int, text: str, message_id: str | None,
+         staff: str | None = None, api_url: str = "") -> tuple[list[dict], bool]:
     """One message during a discussion. Returns (messages, still active)."""
 
     def turn(session):
-        who = _assessor(session, sender_id)
+        who = _assessor(session, sender_id, staff)
         return turns.handle(session, int(discussion_id), text, who, client_msg_id=message_id)
 
     try:
         result = transaction(turn)
     except RecordsError as error:
         return [Reply(error.message).to_rasa()], False
-    return [r.to_rasa() for r in result.replies], not (result.finished or result.paused)
+    messages = [r.to_rasa() for r in result.replies]
+    if result.exported:
+        messages += export(sender_id, api_url, staff)
+    return messages, not (result.finished or result.paused)
 
 
-def resume(sender_id: str, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
-    name = named_learner(text, entities)
-    return transaction(lambda session: _resume(session, sender_id, name))
+def resume(sender_id: str, text: str, entities: dict[str, list[str]],
+           staff: str | None = None) -> tuple[list[dict], int | None]:
+    result = _safely(lambda session: _resume(session, sender_id, staff, entities))
+    return ([Reply(result.message).to_rasa()], None) if isinstance(result, RecordsError) else result
 
 
-def _resume(session, sender_id: str, name: str | None) -> tuple[list[dict], int | None]:
-    who = _assessor(session, sender_id)
+def _resume(session, sender_id: str, staff: str | None, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
+    who = _assessor(session, sender_id, staff)
     if who.role != "assessor":
         return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
     learner = None
+    name = (entities.get("learner_name") or [None])[0]
     if name:
         learner = people.find_person(session, name, role="learner")
     try:
@@ -132,13 +135,14 @@ def _resume(session, sender_id: str, name: str | None) -> tuple[list[dict], int 
     return [r.to_rasa() for r in result.replies], active
 
 
-def export(sender_id: str, api_url: str) -> list[dict]:
+def export(sender_id: str, api_url: str, staff: str | None = None) -> list[dict]:
     """Where to download the record of the assessor's latest discussion."""
-    return transaction(lambda session: _export(session, sender_id, api_url))
+    result = _safely(lambda session: _export(session, sender_id, staff, api_url))
+    return [Reply(result.message).to_rasa()] if isinstance(result, RecordsError) else result
 
 
-def _export(session, sender_id: str, api_url: str) -> list[dict]:
-    who = _assessor(session, sender_id)
+def _export(session, sender_id: str, staff: str | None, api_url: str) -> list[dict]:
+    who = _assessor(session, sender_id, staff)
     if who.role != "assessor":
         return [Reply("Exporting discussion records needs the assessor role.").to_rasa()]
     d = session.scalar(select(Discussion).where(Discussion.assessor_id == who.id)

@@ -43,16 +43,18 @@ class TurnResult:
     finished: bool = False  # the discussion loop should end (signed, or finished and left for later)
     paused: bool = False
     discussion_id: Optional[int] = None
+    exported: bool = False  # the assessor asked for the record's export links (the caller knows the URL)
 
     def to_json(self) -> dict[str, Any]:
         return {"replies": [{"text": r.text, "buttons": [[b.title, b.payload] for b in r.buttons], "source": r.source}
                             for r in self.replies],
-                "finished": self.finished, "paused": self.paused, "discussion_id": self.discussion_id}
+                "finished": self.finished, "paused": self.paused, "discussion_id": self.discussion_id,
+                "exported": self.exported}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "TurnResult":
         replies = [Reply(r["text"], [Button(t, p) for t, p in r["buttons"]], r["source"]) for r in data["replies"]]
-        return cls(replies, data["finished"], data["paused"], data.get("discussion_id"))
+        return cls(replies, data["finished"], data["paused"], data.get("discussion_id"), data.get("exported", False))
 
 
 class _Context:
@@ -62,8 +64,9 @@ class _Context:
         self.s, self.d, self.who, self.client_msg_id = session, d, who, client_msg_id
         self.units = _unit_numbers(d)
 
-    def result(self, replies: list[Reply], finished: bool = False, paused: bool = False) -> TurnResult:
-        return TurnResult(replies, finished, paused, self.d.id)
+    def result(self, replies: list[Reply], finished: bool = False, paused: bool = False,
+               exported: bool = False) -> TurnResult:
+        return TurnResult(replies, finished, paused, self.d.id, exported)
 
     def prompt(self, pc: Optional[PlannedCriterion], after: Optional[PlannedCriterion] = None) -> Reply:
         """The criterion to ask about. Guidance the assessor saw with the criterion just decided
@@ -204,9 +207,11 @@ def _dispatch(ctx: _Context, text: str) -> TurnResult:
         done = _pending(ctx, pending, cmd, text)
         if done is not None:
             return done
+    if cmd.kind == "export":
+        return _export(ctx, cmd)
     if ctx.d.status == "signed":
         return _signed(ctx, cmd)
-    if ctx.d.status == "finished" and cmd.kind not in ("sign", "coverage", "remaining", "help", "resume", "finish"):
+    if ctx.d.status == "finished" and cmd.kind not in ("sign", "leave", "coverage", "remaining", "help", "resume", "finish"):
         return ctx.result([Reply("This discussion is finished. Say *resume* to add to it, or *sign* to sign it off.",
                                  buttons=[Button("Sign", "sign"), Button("Resume", "resume")])])
     if ctx.d.status == "paused" and cmd.kind not in ("pause", "resume"):
@@ -227,6 +232,9 @@ def _pending(ctx: _Context, pending: dict[str, Any], cmd: Command, text: str) ->
     if kind in CONFIRMATIONS and said in NO:
         records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
         return ctx.result([Reply(DECLINED[kind])], finished=kind != "assessor_declaration")
+    if kind == "ambiguous" and said in AS_ANSWER:
+        records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
+        return _save(ctx, pending["text"], pending if pending.get("ref") else None)
     if kind in TEXT_REPLIES and cmd.kind == "answer":
         return TEXT_REPLIES[kind](ctx, pending, cmd.text or "")
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
@@ -252,7 +260,7 @@ def _amend_reason_given(ctx: _Context, pending: dict[str, Any], text: str) -> Tu
     records.amend(ctx.s, ctx.d, pending["ref"], "answer", pending["new"], text, ctx.who, unit=pending["unit"])
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
     return ctx.result([Reply(f"Amended the answer to {pending['ref']}, with your reason. "
-                             "The earlier answer and the amendment are both kept in the record.")], finished=True)
+                             "The earlier answer and the amendment are both kept in the record.")])
 
 
 AMEND_WHY = "This record is signed, so the change is an amendment. Why are you amending it?"
@@ -278,8 +286,23 @@ def _signed(ctx: _Context, cmd: Command) -> TurnResult:
         return _change(ctx, cmd)
     if cmd.kind == "sign" and not any(s.role == "learner" for s in records.sign_offs(ctx.s, ctx.d)):
         return _ask_learner(ctx, [])
-    return ctx.result([Reply("This record is signed off. To change an answer say *change my answer to 1.2*; "
-                             "you'll be asked for a reason and the change is kept as an amendment.")], finished=True)
+    if cmd.kind == "leave":
+        return _leave(ctx, cmd)
+    # the assessor stays in the discussion: say what can still be done with a signed record
+    what = {"met": "marked met", "not_yet_met": "marked not yet met", "skip": "skipped", "answer": "added to",
+            "paste": "added to", "ambiguous": "changed"}.get(cmd.kind, "changed")
+    return ctx.result([Reply(f"This record is signed off. It can't be {what} directly; what you can still do: "
+                             "amend an answer or a decision with a reason (say *change my answer to 1.2*; both "
+                             "versions stay in the record), *export the record*, or *leave* the discussion.")])
+
+
+def _export(ctx: _Context, cmd: Command) -> TurnResult:
+    return ctx.result([], exported=True)  # the links are given by the caller, which knows the public URL
+
+
+def _leave(ctx: _Context, cmd: Command) -> TurnResult:
+    return ctx.result([Reply("Left the discussion; everything is saved. Say *resume the discussion* to come back.")],
+                      finished=True)
 
 
 # ---------------------------------------------------------------- handlers
@@ -325,12 +348,38 @@ def _decide(ctx: _Context, outcome: str, reason: Optional[str], pending: Optiona
     return ctx.result([done, ctx.prompt(here, after=pc)])
 
 
+def _named(ctx: _Context, cmd: Command) -> Optional[dict[str, Any]]:
+    """The criterion a decision names ("mark 1.3 as met"), whichever one the discussion stands on."""
+    if not cmd.ref:
+        return None
+    pc = records.resolve(ctx.s, ctx.d, cmd.ref, cmd.unit)
+    return {"unit": pc.unit_ref, "ref": pc.criterion_ref}
+
+
 def _met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "met", cmd.text)
+    return _decide(ctx, "met", cmd.text, _named(ctx, cmd))
 
 
 def _not_yet_met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "not_yet_met", _strip_because(cmd.text) if cmd.text else None)
+    return _decide(ctx, "not_yet_met", _strip_because(cmd.text) if cmd.text else None, _named(ctx, cmd))
+
+
+AS_ANSWER = {"answer", "the answer", "it's the answer", "its the answer", "part of the answer", "save it",
+             "save as answer", "save it as the answer", "her answer", "his answer", "their answer",
+             "learner's answer", "the learner's answer", "it's her answer", "it's his answer", "it's an answer",
+             "add it", "add it to the answer", "keep it"}
+
+
+def _ambiguous(ctx: _Context, cmd: Command) -> TurnResult:
+    """A message that could be a decision or the learner's words: asked about, nothing stored yet."""
+    here = records.current(ctx.s, ctx.d)
+    where = {"unit": here.unit_ref, "ref": here.criterion_ref} if here else {}
+    records.set_pending(ctx.s, ctx.d, {"kind": "ambiguous", **where, "text": cmd.text}, by=ctx.who)
+    return ctx.result([Reply(f"I'm not sure whether “{render._shorten(cmd.text or '', 120)}” is your decision or part "
+                             "of the learner's answer, so I haven't stored it. Say *met*, *not yet met: <reason>*, "
+                             "or *answer* to save it as the answer.",
+                             buttons=[Button("Met", "met"), Button("Not yet met", "not yet met"),
+                                      Button("Save as answer", "answer")])])
 
 
 def _skip(ctx: _Context, cmd: Command) -> TurnResult:
@@ -465,7 +514,7 @@ def _sign_learner(ctx: _Context) -> TurnResult:
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
     learner = get_person(ctx.s, ctx.d.learner_id)
     return ctx.result([Reply(f"{learner.display_name}'s confirmation is recorded. The record is complete; "
-                             "say *export the record* for a PDF, CSV or JSON copy.")], finished=True)
+                             "say *export the record* for a PDF, CSV or JSON copy, or *leave* when you're done.")])
 
 
 def _help(ctx: _Context, cmd: Command) -> TurnResult:
@@ -479,5 +528,6 @@ TEXT_REPLIES = {"reason": _reason_given, "change": _new_answer_given, "amend_tex
 HANDLERS = {
     "answer": _answer, "met": _met, "not_yet_met": _not_yet_met, "skip": _skip, "goto": _goto, "back": _back,
     "change": _change, "paste": _paste, "coverage": _coverage, "remaining": _remaining, "pause": _pause,
-    "resume": _resume, "finish": _finish, "sign": _sign, "help": _help,
+    "resume": _resume, "finish": _finish, "sign": _sign, "help": _help, "ambiguous": _ambiguous,
+    "leave": _leave, "export": _export,
 }

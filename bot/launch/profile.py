@@ -96,7 +96,6 @@ def extend(stack, base: dict[str, str]) -> None:
         argv = list(rasa_argv)
         argv[argv.index("--port") + 1] = str(port)
         argv[argv.index("--endpoints") + 1] = env["RASA_ENDPOINTS"]
-        argv += ["--interface", "127.0.0.1"]  # reached only through the balancer
         services[f"rasa-{i}"] = Service(f"rasa-{i}", argv, port, "/", env, logs / f"rasa-{i}.log")
     balancer = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.engine.balancer", "--port", str(front),
                 "--rasa", ",".join(f"http://127.0.0.1:{p}" for p in rasa_ports),

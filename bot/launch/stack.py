@@ -9,19 +9,44 @@ way. Standard library only: this runs before anything else is known to work.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.launch import profile
 from bot.launch.service import PORTS, ROOT, Service, StackError, port_is_free
+
+LISTEN = "LISTEN_ADDRESS"  # where Rasa and the action server listen; loopback unless this says otherwise
+
+
+def listen_address(env: dict[str, str]) -> str:
+    value = (env.get(LISTEN) or "127.0.0.1").strip()
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise StackError(f"{LISTEN}={value!r} is not an IP address (for example 127.0.0.1, or 0.0.0.0 for every "
+                         "interface behind a firewall).") from None
+    return value
+
+
+def api_origins(env: dict[str, str], api_port: int) -> list[str]:
+    """The only origins whose pages may call the Rasa server from a browser: the API's own."""
+    origins = [f"http://127.0.0.1:{api_port}", f"http://localhost:{api_port}"]
+    public = urllib.parse.urlsplit(env.get("API_PUBLIC_URL") or "")
+    if public.scheme and public.netloc:
+        origins.insert(0, f"{public.scheme}://{public.netloc}")
+    return origins
+
 
 @dataclass
 class Stack:
@@ -51,6 +76,10 @@ class Stack:
         base.setdefault("TRACKER_DB", str(self.var / "tracker.db"))
         base.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         endpoints = base.get("RASA_ENDPOINTS", str(ROOT / "endpoints.yml"))
+        # Rasa proves itself to the action server with this secret; a fresh one per run unless set
+        base["ACTION_SERVER_TOKEN"] = base.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(32)
+        listen = listen_address(base)
+        base["SANIC_HOST"] = listen  # rasa-sdk's own setting for the action server's address
         py, engine = str(ROOT / ".venv" / "bin" / "python"), str(ROOT / ".venv-rasa" / "bin" / "python")
         self.services = {
             "actions": Service("actions", [py, "-m", "rasa_sdk", "--actions", "actions",
@@ -59,7 +88,8 @@ class Stack:
             # Rasa's own `rasa run`, with the fixes in bot/engine/patches.py applied first
             "rasa": Service("rasa", [engine, "-m", "bot.engine", "run", "--model", str(self.model),
                                      "--port", str(self.ports["rasa"]), "--endpoints", endpoints,
-                                     "--credentials", str(ROOT / "credentials.yml"), "--cors", "*"],
+                                     "--credentials", str(ROOT / "credentials.yml"),
+                                     "--interface", listen, "--cors", *api_origins(base, self.ports["api"])],
                             self.ports["rasa"], "/", base, logs / "rasa.log"),
             "api": Service("api", [py, "-m", "uvicorn", "bot.api.app:app", "--host", "127.0.0.1",
                                    "--port", str(self.ports["api"])],
@@ -126,11 +156,12 @@ class Stack:
         for svc in reversed(list(self.services.values())):
             svc.stop()
 
-    def say(self, sender: str, text: str, timeout: float = 30.0) -> list[dict]:
-        """Send one message over the REST channel and return the bot's messages."""
+    def say(self, sender: str, text: str, timeout: float = 30.0, token: str | None = None) -> list[dict]:
+        """Send one message over the REST channel and return the bot's messages. `token`: a staff
+        member's API token (without one, the sender is an anonymous learner)."""
         body = json.dumps({"sender": sender, "message": text}).encode()
-        req = urllib.request.Request(f"{self.services['rasa'].url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+        req = urllib.request.Request(f"{self.services['rasa'].url}/webhooks/rest/webhook", data=body, headers=headers)
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return json.loads(r.read() or b"[]")
 

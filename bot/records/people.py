@@ -90,6 +90,27 @@ def get_or_create_person_for_identity(session: Session, channel: str, external_i
     return write(session, work)
 
 
+# Channels whose sender ids nobody verifies (REST, the web chat, socket.io): an anonymous learner's
+# conversation, never a staff member's. Staff there sign in with an API token (issue 14.1).
+UNVERIFIED_CHANNELS = ("rest", "web")
+
+
+def person_for_sender(session: Session, channel: str, external_id: str,
+                      staff_token_sha256: Optional[str] = None) -> Person:
+    """Who a chat message is from. A valid API token (its hash, passed on by the REST or socket.io
+    channel) names its person; otherwise the channel's account, created as a learner on first
+    contact. An unverified account never speaks for staff: it is refused if it belongs to one."""
+    if staff_token_sha256:
+        if (signed_in := _person_for_hash(session, staff_token_sha256)) is not None:
+            return signed_in
+        raise Forbidden("That API token is not valid (unknown, expired or revoked). Ask an admin for a new one.")
+    person = get_or_create_person_for_identity(session, channel, external_id)
+    if channel in UNVERIFIED_CHANNELS and person.role != "learner":
+        raise Forbidden(f"This chat belongs to a {person.role}, and staff must sign in with their API token "
+                        "(README: Identity and roles).")
+    return person
+
+
 def link_identity(session: Session, person: PersonLike, channel: str, external_id: str,
                   actor: PersonLike) -> Identity:
     """Attach another account to a person (an admin, or the person themself)."""
@@ -99,6 +120,9 @@ def link_identity(session: Session, person: PersonLike, channel: str, external_i
         require_role(a, "admin", doing="link another person's account")
     if channel not in CHANNELS:
         raise Invalid(f"Unknown channel '{channel}'. Channels are: {', '.join(CHANNELS)}.")
+    if channel in UNVERIFIED_CHANNELS and p.role != "learner":
+        raise Invalid(f"A {channel} account is not verified, so it cannot be linked to staff (a {p.role}): they sign in "
+                      "with an API token instead.")
 
     def work() -> Identity:
         taken = session.scalar(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
@@ -200,9 +224,11 @@ def issue_token(session: Session, person: PersonLike, actor: Optional[PersonLike
 
 def person_for_token(session: Session, token: str) -> Optional[Person]:
     """The person a bearer token belongs to, or None if unknown or revoked."""
-    if not token:
-        return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None)))
+    return _person_for_hash(session, _hash(token)) if token else None
+
+
+def _person_for_hash(session: Session, token_hash: str) -> Optional[Person]:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)))
     return session.get(Person, row.person_id) if row is not None else None
 
 

@@ -3,6 +3,7 @@ a Tracker goes in, the dispatcher's messages and the events come out."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import pytest
 from rasa_sdk import Tracker
@@ -20,10 +21,13 @@ def database(db, monkeypatch):
     return db
 
 
-def tracker(sender: str, text: str, intent: str, entities=(), slots=None, message_id="m1", events=()) -> Tracker:
+def tracker(sender: str, text: str, intent: str, entities=(), slots=None, message_id="m1", events=(),
+            token: str | None = None) -> Tracker:
+    """`token`: a staff API token, passed on by the REST channel as its hash in the metadata."""
     message = {"text": text, "intent": {"name": intent, "confidence": 0.9},
                "intent_ranking": [{"name": intent, "confidence": 0.9}], "entities": list(entities),
-               "message_id": message_id}
+               "message_id": message_id,
+               "metadata": {"staff_token_sha256": hashlib.sha256(token.encode()).hexdigest()} if token else {}}
     return Tracker(sender, slots or {}, message, list(events), False, None, {}, "action_listen")
 
 
@@ -93,13 +97,13 @@ def test_learner_cannot_start_a_discussion(session):
 def test_assessor_discussion_turns_are_saved_as_they_happen(session):
     admin = people.create_person(session, "Ada Admin", "admin")
     assessor = people.create_person(session, "Alex Assessor", "assessor", actor=admin)
-    people.link_identity(session, assessor, "rest", "assessor-1", actor=admin)
+    token = people.issue_token(session, assessor, actor=admin)
     sam = people.create_person(session, "Sam Patel", "learner", actor=admin)
     enrolment.enrol(session, sam, "ncfe-l1", assessor, actor=admin)
     session.commit()  # the test is the unit of work here: what the action server reads must be committed
 
     text, _, events = run(ActionStartDiscussion(), tracker("assessor-1", "start a professional discussion with Sam Patel on unit 09",
-                                                           "start_discussion"))
+                                                           "start_discussion", token=token))
     first = load_catalogue().spec("H/506/2154", "ncfe-l1").criteria[0]
     assert first.text in text
     slot = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
@@ -110,7 +114,7 @@ def test_assessor_discussion_turns_are_saved_as_they_happen(session):
              "requested_slot": "discussion_step"}
     said = "the caller's name and why they ring"
     # what Rasa sends the form's validation action: the user's message, then the slot it filled
-    t = tracker("assessor-1", said, "nlu_fallback", slots=slots, message_id="m2",
+    t = tracker("assessor-1", said, "nlu_fallback", slots=slots, message_id="m2", token=token,
                 events=[{"event": "user", "text": said}, {"event": "slot", "name": "discussion_step", "value": said}])
     t.active_loop = {"name": "discussion_form"}
     run(ValidateDiscussionForm(), t)

@@ -12,7 +12,8 @@ from .conftest import buttons, text
 def test_simulation_in_the_sfj_diploma(ask):
     a = ask("ask_assessment_rule", "is simulation allowed", LearnerContext("sfj-l2"))
     first = a.replies[0]
-    assert first.text.startswith("*Simulation and realistic working environments* in the SFJ Awards Level 2 Diploma")
+    assert first.text.startswith("*Only in some cases*: the SFJ Awards Level 2 Diploma in Customer Service limits simulation")
+    assert "\n*Simulation and realistic working environments* in the SFJ Awards Level 2 Diploma" in first.text
     assert "must be carried out in a real job and simulation is not allowed with the exception of the Sales units" \
         in first.text
     assert first.source == "SFJ Awards Level 2 Diploma, 4.9 Use of Simulated Activities, lines 446, 448"

@@ -111,3 +111,48 @@ def test_fallback_adds_the_classifiers_next_intents_re_asking_the_same_text(ask)
 def test_a_clicked_payload_decides_the_intent(ask):
     a = ask("help", '/ask_group_credits{"group": "D"}', LearnerContext("sfj-l2"))
     assert a.replies[0].text.startswith("Group D: at most 7 credits.")
+
+
+# --- issue 13 pattern 1: a qualification named anywhere in the message is the frame, and kept ---
+
+@pytest.mark.parametrize("intent, message, source", [
+    ("ask_unit_info", "on the highfield level 3 diploma which group is Exceed customer expectations in", "habc-l3"),
+    ("ask_unit_info", "Exceed customer expectations - HABC L3 - credits?", "habc-l3"),
+    ("ask_unit_info", "for the SFJ Awards diploma, what level is Make telephone calls to customers", "sfj-l2"),
+    ("ask_qualification_info", "total credits needed for the scqf level 8 svq please", "svq4"),
+    ("ask_unit_info", "unit 3 of the ncfe level one certificate", "ncfe-l1"),
+])
+def test_a_named_qualification_frames_the_answer_and_is_kept(ask, message, intent, source):
+    a = ask(intent, message)
+    assert a.set_source == source
+    assert "Which qualification" not in text(a)
+
+
+def test_a_message_naming_no_qualification_still_asks(ask):
+    a = ask("ask_qualification_info", "how many credits do I need in total?")
+    assert a.set_source is None
+
+
+def test_another_qualification_named_frames_one_answer_without_changing_the_learners_own(ask):
+    a = ask("ask_unit_info", "is Exceed customer expectations in the highfield diploma?", LearnerContext("sfj-l2"))
+    assert a.set_source is None
+    assert "Y/506/2135" in text(a) and "HABC" in text(a)
+
+
+@pytest.mark.parametrize("intent, message, source, ref", [
+    ("ask_qualification_info", "how many GLH does Resolve customer service problems have on the sfj diploma", "sfj-l2",
+     "A/506/2158"),
+    ("ask_group_credits", "in the SFJ level 2 diploma which group is buddy a colleague in", "sfj-l2", "M/506/1895"),
+    ("choose_qualification", "which group is Exceed customer expectations in on the Highfield level 3 diploma?",
+     "habc-l3", "Y/506/2135"),
+    ("ask_list_units", "SFJ Awards diploma: how many credits is Make telephone calls to customers", "sfj-l2",
+     "K/506/2155"),
+])
+def test_a_unit_named_with_a_qualification_is_answered_about_the_unit(ask, intent, message, source, ref):
+    a = ask(intent, message)
+    assert a.set_source == source and ref in text(a)
+
+
+def test_a_group_question_stays_a_group_question(ask):
+    a = ask("ask_group_credits", "how many units in group D", LearnerContext("sfj-l2"))
+    assert "Group D" in text(a)

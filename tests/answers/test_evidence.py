@@ -1,4 +1,6 @@
 """Conversation 6: evidence types per specification, and whether evidence is listed for an outcome."""
+import pytest
+
 from bot.domain.answers import LearnerContext
 from bot.domain.answers.format import parse_payload
 
@@ -8,7 +10,7 @@ from .conftest import buttons, text
 def test_habc_only_mentions_discussion_as_a_method_code(ask):
     a = ask("ask_evidence_type", "what is a professional discussion?", LearnerContext("habc-l3"))
     reply = a.replies[0]
-    assert reply.text == ("The HABC Level 3 Diploma in Customer Service (QCF) does not describe professional "
+    assert reply.text == ("*Yes, it is listed*, but not described: the HABC Level 3 Diploma in Customer Service (QCF) does not describe professional "
                           "discussion; its only mention is the method code D – Discussion in its list of evidence "
                           "types (Appendix 3: Sample Assessment Material).")
     assert reply.source == "HABC Level 3 Diploma, Appendix 3: Sample Assessment Material, line 1257"
@@ -38,7 +40,7 @@ def test_every_specification_on_expert_witnesses(ask):
 
 def test_silent_specification_names_what_was_checked(ask):
     reply = ask("ask_evidence_type", "what is a reflective account", LearnerContext("ncfe-l1")).replies[0]
-    assert reply.text.startswith("The NCFE Level 1 Certificate in Customer Service says nothing about reflective "
+    assert reply.text.startswith("*Not stated*: the NCFE Level 1 Certificate in Customer Service says nothing about reflective "
                                  "account. I checked its evidence types (Assessor observation, witness testimony")
     assert reply.source == "NCFE Level 1 Certificate in Customer Service"
 
@@ -68,6 +70,7 @@ def test_pd_is_listed_for_outcome_one_of_206_via_the_cg_spec(ask):
             LearnerContext("sfj-l2"))
     listing = a.replies[0]
     assert listing.text == (
+        "*Yes*, professional discussion is listed for outcome 1.\n"  # the verdict first (issue 13, pattern 7)
         "The SFJ Awards Level 2 Diploma in Customer Service lists no evidence per outcome for Communicate verbally "
         "with customers (D/506/2119). The City & Guilds unit pool lists evidence for the same unit (unit 206):\n"
         "Outcome 1 (understand how to communicate verbally with customers): *Yes*, listed. It lists: professional "
@@ -106,7 +109,7 @@ def test_report_length_requirement_is_named(ask):
 
 def test_svq_unit_without_lists_gets_the_general_statement(ask):
     reply = ask("ask_evidence_allowed", "can I use professional discussion for unit 10", LearnerContext("svq4")).replies[0]
-    assert reply.text.startswith("None of my specifications lists evidence per outcome for Unit 10 Handle Referred "
+    assert reply.text.startswith("*Not stated* for this unit: none of my specifications lists evidence per outcome for Unit 10 Handle Referred "
                                  "Customer Complaints")
     assert "professional discussion (PD)" in reply.text
     assert reply.source == "Pearson SVQ 4 in Customer Service (SCQF Level 8), Types of evidence, line 381"
@@ -140,3 +143,33 @@ def test_allowed_without_a_unit_still_gives_the_general_rule(ask):
             LearnerContext("sfj-l2"))
     assert a.replies[0].text.startswith("For which unit?")
     assert "alternative evidence sources" in a.replies[1].text and a.replies[1].source.endswith("line 436")
+
+
+@pytest.mark.parametrize("source_id, key, opening", [
+    ("sfj-l2", "simulation", "*Only in some cases*: the SFJ Awards Level 2 Diploma in Customer Service limits simulation"),
+    ("ncfe-l1", "simulation", "*Only in some cases*: the NCFE Level 1 Certificate in Customer Service limits simulation"),
+    ("habc-l3", "rpl", "*Yes*, recognition of prior learning (RPL) can be used in the HABC Level 3 Diploma in "
+                       "Customer Service (QCF), on the conditions below."),
+    ("habc-l3", "witness_testimony", "*Yes, it is listed*, but not described:"),
+    ("ncfe-l1", "reflective_account", "*Not stated*: the NCFE Level 1 Certificate"),
+])
+def test_a_qualification_wide_evidence_answer_opens_with_its_verdict(cat, source_id, key, opening):
+    """Issue 13, pattern 7: yes / only in some cases / not stated first, then what the specification says."""
+    from bot.domain.answers.evidence import describe
+    assert describe(cat, source_id, key)[0][0].startswith(opening)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("can observation be used for c&g 206 LO1?", "*No*, observation is not listed for outcome 1.\n"),
+    ("can i use witness testimony for c&g 219?", "*Yes, for outcomes 2 and 3* only; it is not listed for outcome 1.\n"),
+    ("can I use a professional discussion for c&g 206 outcome 1?", "*Yes*, professional discussion is listed for outcome 1.\n"),
+])
+def test_a_unit_evidence_answer_opens_with_its_verdict(ask, question, opening):
+    a = ask("ask_evidence_allowed", question, LearnerContext("sfj-l2"))
+    assert a.replies[0].text.startswith(opening)
+
+
+def test_an_assessment_rule_on_an_evidence_type_opens_with_its_verdict(ask):
+    a = ask("ask_assessment_rule", "is simulation allowed", LearnerContext("sfj-l2"), topic="simulation")
+    assert a.replies[0].text.startswith("*Only in some cases*: the SFJ Awards Level 2 Diploma in Customer Service "
+                                        "limits simulation"), a.replies[0].text

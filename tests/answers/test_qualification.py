@@ -1,4 +1,6 @@
 """Conversation 1 (choosing a qualification) and 8 (qualification facts), on the real catalogue."""
+import pytest
+
 from bot.domain.answers import LearnerContext
 from bot.domain.answers.format import parse_payload
 
@@ -88,10 +90,33 @@ def test_glh_tqt_and_credits(ask):
     assert len(a.replies) == 1 and "289-375" in a.replies[0].text and "depending on the units" in a.replies[0].text
     assert "does not state total qualification time" in ask("ask_qualification_info", "what's the TQT", habc).replies[0].text
     credits = ask("ask_qualification_info", "how many credits do I need", habc).replies[0]
-    assert "at least 55 credits" in credits.text and "40 of them must come from units at level 3" in credits.text
+    assert "at least 55 credits" in credits.text and "At least 40 credits from units at level 3 or above" in credits.text
     assert credits.source == "HABC Level 3 Diploma, rules of combination, lines 98-104"
     svq = ask("ask_qualification_info", "how many credits", LearnerContext("svq4")).replies[0]
-    assert "64 SCQF credit points" in svq.text and "exactly 8 units (6 of them optional)" in svq.text
+    assert "64 SCQF credit points" in svq.text and "Exactly 8 units: 2 mandatory and 6 optional" in svq.text
+
+
+@pytest.mark.parametrize("source_id, question, facts", [
+    # sfj_l2_diploma.txt L130, L138-192: 45 credits, A 19 mandatory (5 units), B min 3, C min 16, D max 7; 39 units
+    ("sfj-l2", "wats the rule of combination", ["at least 45 credits", "39 units", "Mandatory: 5 units, 19 credits",
+                                                "Group B (optional: at least 3 credits)", "at least 16 credits",
+                                                "Group D (optional: at most 7 credits)", "A/506/2130", "L/506/1788",
+                                                "GLH 245; TQT 450"]),
+    # habc_l3_diploma.txt L98-104, L213-287: 55 credits, 40 at level 3+, M 31 (6 units), A min 15, B max 9; 45 units
+    ("habc-l3", "how many mandatory credits", ["at least 55 credits", "45 units", "Mandatory: 6 units, 31 credits",
+                                               "At least 40 credits from units at level 3 or above",
+                                               "at least 15 credits", "at most 9 credits", "T/506/2952"]),
+    # svq: 64 points, 48 at SCQF 8, exactly 8 units, 6 optional, one from each of B-E, D at most one
+    ("svq4", "whats the structure", ["at least 64 SCQF credit points", "Exactly 8 units: 2 mandatory and 6 optional",
+                                     "At least 48 SCQF credit points from units at level 8 or above",
+                                     "Group D (optional: at least 1 unit, at most 1 unit)", "CFACSF5", "CFACSF6",
+                                     "GLH not stated; TQT not stated"]),
+])
+def test_a_structure_question_gets_the_whole_rule_of_combination(ask, source_id, question, facts):
+    """Issue 13, pattern 3: total, mandatory units and credits, each group's limits, level minimum, counts."""
+    t = text(ask("ask_qualification_info", question, LearnerContext(source_id)))
+    for fact in facts:
+        assert fact in t
 
 
 def test_grading_stated_or_silent(ask):
@@ -115,7 +140,9 @@ def test_overview_without_an_aspect(ask):
     t = text(a)
     for fact in ("601/3972/9", "at least 23 credits", "GLH: 133; TQT: 230", "Grades are not awarded."):
         assert fact in t
-    assert sources(a) == ["NCFE Level 1 Certificate in Customer Service"]
+    assert sources(a) == ["NCFE Level 1 Certificate in Customer Service",
+                          "NCFE Level 1 Certificate in Customer Service, rules of combination, lines 111-115"]
+    assert "Group B (optional: at least 6 credits)" in t
 
 
 def test_yes_to_a_single_suggestion_chooses_it(ask):

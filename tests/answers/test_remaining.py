@@ -14,7 +14,7 @@ def test_remaining_reports_each_group_and_the_total(ask):
     first = a.replies[0]
     assert first.text.startswith("*SFJ Awards Level 2 Diploma in Customer Service*: 6 of 45 credits so far")
     assert "2 units are your own claim, not yet confirmed by your assessor" in first.text
-    assert "- Group A (mandatory): 0 of 5 units done; still to do: Deliver customer service (5 credits)" in first.text
+    assert "- Group A (mandatory): 0 of 5 units done; still to do: Deliver customer service (A/506/2130, 5 credits)" in first.text
     assert "- Group B (optional: at least 3 credits): 3 credits from 1 unit, minimum met" in first.text
     assert "- Group C (optional: at least 16 credits): 3 credits from 1 unit, *13 more needed*" in first.text
     assert "- Total: 6 of at least 45 credits (*39 to go*)" in first.text
@@ -71,7 +71,7 @@ def test_remaining_needs_a_qualification(ask):
 def test_what_if_swap(ask):
     ctx = LearnerContext("sfj-l2", claimed=["D/506/2119", "Y/506/2135"])
     reply = ask("ask_what_if", "what if I swap exceed customer expectations for 207", ctx).replies[0]
-    assert "without Exceed customer expectations (3 credits) and with Communicate with customers in writing (3 credits)" in reply.text
+    assert "without Exceed customer expectations (Y/506/2135, 3 credits) and with Communicate with customers in writing (T/506/2126, 3 credits)" in reply.text
     assert "- Group B: 3 -> 6 credits" in reply.text and "- Group C: 3 -> 0 credits (not met)" in reply.text
     assert "16 more credits in Group C" in reply.text and "5 mandatory units of Group A" in reply.text
     assert reply.source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
@@ -135,7 +135,7 @@ def test_several_groups_and_amounts_in_one_question(ask):
 def test_what_if_instead_of(ask):
     ctx = LearnerContext("sfj-l2", claimed=["D/506/2119"])
     reply = ask("ask_what_if", "what if I do 207 instead of 206", ctx).replies[0]
-    assert "without Communicate verbally with customers (3 credits) and with Communicate with customers in writing (3 credits)" \
+    assert "without Communicate verbally with customers (D/506/2119, 3 credits) and with Communicate with customers in writing (T/506/2126, 3 credits)" \
         in reply.text
     assert "- Total: 3 -> 3 credits" in reply.text
 
@@ -147,14 +147,14 @@ def test_what_if_dropping_a_unit_outside_the_qualification(ask):
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("what if I did both 407 and 408", "with Manage the use of technology to improve customer service (unit 27, 4 "
-                                       "credits) and Develop a social media strategy for customer service (unit 28, 5 "
+    ("what if I did both 407 and 408", "with Manage the use of technology to improve customer service (Y/506/2183, unit 27, 4 "
+                                       "credits) and Develop a social media strategy for customer service (D/506/2962, unit 28, 5 "
                                        "credits)"),
     ("if I take out buddy a colleague will I still pass", "without Buddy a colleague to develop their skills "
-                                                          "(unit 42, 3 credits)"),
+                                                          "(M/506/1895, unit 42, 3 credits)"),
     ("would it still work if I swapped unit 11 for unit 15", "without Monitor the quality of customer service "
-                                                             "interactions (unit 11, 5 credits) and with Exceed "
-                                                             "customer expectations (unit 15, 3 credits)"),
+                                                             "interactions (K/506/2172, unit 11, 5 credits) and with Exceed "
+                                                             "customer expectations (Y/506/2135, unit 15, 3 credits)"),
 ])
 def test_what_if_phrasings(ask, question, expected):
     ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "K/506/2172"])
@@ -162,14 +162,43 @@ def test_what_if_phrasings(ask, question, expected):
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("would swapping unit 18 for unit 19 change anything", "without Develop customer relationships (unit 18, 3 "
+    ("would swapping unit 18 for unit 19 change anything", "without Develop customer relationships (Y/506/2149, unit 18, 3 "
                                                            "credits) and with Support customer service improvements"),
     ("what if I didn't bother with buddy a colleague", "without Buddy a colleague to develop their skills"),
     ("could I swap out buddy a colleague", "without Buddy a colleague to develop their skills"),
     ("would it be ok to swap deliver customer service to challenging customers for exceed customer expectations",
-     "without Deliver customer service to challenging customers (unit 17, 3 credits) and with Exceed customer "
-     "expectations (unit 15, 3 credits)"),
+     "without Deliver customer service to challenging customers (F/506/2159, unit 17, 3 credits) and with Exceed customer "
+     "expectations (Y/506/2135, unit 15, 3 credits)"),
 ])
 def test_more_what_if_phrasings(ask, question, expected):
     ctx = LearnerContext("habc-l3", claimed=["M/506/1895", "Y/506/2149", "F/506/2159"])
     assert expected in ask("ask_what_if", question, ctx).replies[0].text
+
+
+def test_summary_is_the_one_plain_text_report(cat):
+    """The API's progress summary and the CLI print this; the chat answer is made of the same lines."""
+    from catalogue import rules
+    from bot.domain.answers.remaining import summary
+
+    text = summary(cat, rules.remaining(cat, "ncfe-l1", ["L/506/2083"]))
+    assert text.startswith("NCFE Level 1 Certificate in Customer Service: not complete yet.")
+    assert "- Group A (mandatory): 1 of 5 units done; still to do: Communication in customer service" in text
+    assert "- Group B (optional: at least 6 credits): 0 credits, *6 more needed*" in text
+    assert "- Total: 3 of at least 23 credits (*20 to go*)" in text
+    assert "Cheapest ways to finish (fewest extra credits):" in text
+    assert "1. +20 credits, +128 GLH (total 23 credits):" in text  # 11 mandatory credits + 9 from group B
+    done = summary(cat, rules.remaining(cat, "sfj-l2", []))
+    assert "not complete yet" in done and "*45 to go*" in done
+
+
+def test_what_if_over_a_group_maximum_says_what_does_not_count(ask):
+    """sfj_l2_diploma.txt L130, L189-190: Group D counts at most 7 credits; 7 + 5 leaves 5 uncounted."""
+    a = ask("ask_what_if", "what if i did Deal with incidents through a contact centre and Carry out direct sales "
+                           "activities in a contact centre", LearnerContext("sfj-l2"))
+    assert "- Group D: 0 -> 7 credits; at most 7 count, so 5 of its 12 credits would not count" in a.replies[0].text
+
+
+def test_remaining_names_the_missing_mandatory_units_by_reference(ask):
+    t = text(ask("ask_remaining", "what's left", LearnerContext("sfj-l2", claimed=["A/506/2130"])))
+    for ref in ("F/506/2131", "J/506/2132", "A/506/1964", "L/506/1788"):
+        assert ref in t

@@ -1,4 +1,6 @@
 """Conversation 4: unit information and unit lists."""
+import pytest
+
 from bot.domain.answers import LearnerContext
 from bot.domain.answers.format import parse_payload
 
@@ -67,7 +69,7 @@ def test_list_a_group_marks_the_learners_units(ask):
     a = ask("ask_list_units", "what units are in group B", LearnerContext("ncfe-l1", claimed=["A/506/2094"],
                                                                         planned=["K/506/2155"]))
     lines = text(a).splitlines()
-    assert lines[0] == "*Group B (optional: at least 6 credits)*: Group B optional units"
+    assert lines[0] == "*Group B (optional: at least 6 credits)*: Group B optional units (6 units)"
     assert "- Unit 06 Record details of customer service problems (A/506/2094), level 1, 3 credits - done" in lines
     assert "- Unit 10 Make telephone calls to customers (K/506/2155), level 2, 3 credits - planned" in lines
     assert len([l for l in lines if l.startswith("- Unit")]) == 6
@@ -76,7 +78,7 @@ def test_list_a_group_marks_the_learners_units(ask):
 
 def test_list_mandatory_units(ask):
     lines = text(ask("ask_list_units", "list the mandatory units", LearnerContext("habc-l3"))).splitlines()
-    assert lines[0] == "*Group M (mandatory)*: Mandatory Group"
+    assert lines[0] == "*Group M (mandatory)*: Mandatory Group (6 units)"
     assert [l.split(" (")[0] for l in lines[1:]] == [
         "- Unit 1 Organise and deliver customer service", "- Unit 2 Understand the customer service environment",
         "- Unit 3 Understand customers and customer retention", "- Unit 4 Resolve customers' problems",
@@ -109,3 +111,13 @@ def test_list_units_at_a_level(ask):
         "- Negotiate in a business environment (H/506/1912), level 3, 4 credits"]
     none = ask("ask_list_units", "list the level 4 units", LearnerContext("ncfe-l1")).replies[0]
     assert none.text == "The NCFE Level 1 Certificate in Customer Service has no units at level 4."
+
+
+@pytest.mark.parametrize("source_id, question, count", [
+    ("sfj-l2", "how many assessment criteria are in Resolve customers' complaints", "17 criteria in all"),  # L772-782
+    ("habc-l3", "how many ACs in Principles of business", "19 criteria in all"),  # habc L380-404
+    ("sfj-l2", "how many ACs in deliver customer service", "20 criteria in all"),  # sfj L485-506
+])
+def test_a_count_question_gets_the_number(ask, source_id, question, count):
+    """Issue 13, pattern 3: the number of criteria is said, not left to add up from the outcomes."""
+    assert count in text(ask("ask_unit_info", question, LearnerContext(source_id)))

@@ -59,7 +59,7 @@ def test_search(capsys):
 def test_remaining(capsys):
     code, out, _ = run(capsys, "remaining", "level 2 diploma", "A/506/2130", "206", "Exceed customer expectations")
     assert code == 0
-    assert "Total: 11 credits counted of at least 45 (34 short)" in out
+    assert "- Total: 11 of at least 45 credits (*34 to go*)" in out
     assert "Cheapest ways to finish (fewest extra credits):" in out and "1. +34 credits" in out
 
 

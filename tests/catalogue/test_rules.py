@@ -287,10 +287,3 @@ def test_remaining_on_complete_and_bad_input(cat):
         rules.check(cat, "cg-pool", [])
     with pytest.raises(ValueError, match="minimise"):
         rules.suggest(cat, "sfj-l2", [], minimise="time")
-
-
-def test_render_is_plain_english(cat):
-    text = rules.render_remaining(cat, rules.remaining(cat, "ncfe-l1", ["L/506/2083"]))
-    assert "Group A is mandatory: 4 of its 5 units not achieved yet" in text
-    assert "Cheapest ways to finish (fewest extra credits):" in text
-    assert "+20 credits" in text  # 11 mandatory credits + 9 from B/C

@@ -224,7 +224,7 @@ def test_finish_and_sign_with_the_learner_present(session, world, d):
     assert "unit 206 is now confirmed as achieved" in signed.replies[0].text
     assert "Is Sam Patel with you to confirm?" in signed.replies[1].text
     confirmed = say(session, d, world, "learner confirms")
-    assert confirmed.finished
+    assert not confirmed.finished  # #19 point 5: the assessor stays in the discussion until they leave
     assert [(s.role, s.person_id, s.recorded_by) for s in disc.sign_offs(session, d)] == [
         ("assessor", world.alex.id, world.alex.id), ("learner", world.sam.id, world.alex.id)]
     assert enrolment.unit_statuses(session, world.enrolment) == {"D/506/2119": "achieved"}

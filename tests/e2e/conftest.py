@@ -78,16 +78,18 @@ def api(stack, method: str, path: str, body: dict | None = None, token: str = AD
 
 @pytest.fixture
 def assessor_and_learner(stack, sender):
-    """An assessor chatting as `sender` over REST, and a learner with a unique name enrolled on the
-    SFJ Level 2 Diploma with that assessor (set up through the admin API, as a provider would)."""
+    """An assessor chatting as `sender` over REST with their API token ("token"), and a learner with a
+    unique name enrolled on the SFJ Level 2 Diploma with that assessor (set up through the admin API,
+    as a provider would)."""
     suffix = uuid.uuid4().hex[:6]
-    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor",
-                                                          "identities": [{"channel": "rest", "external_id": sender}]})
+    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor"})
     assert status == 201, assessor
+    status, token = api(stack, "POST", f"/api/people/{assessor['id']}/tokens")
+    assert status == 201, token
     name = f"Sam Q{suffix}"
     status, learner = api(stack, "POST", "/api/people", {"display_name": name, "role": "learner"})
     assert status == 201, learner
     status, enrolment = api(stack, "POST", "/api/enrolments", {"learner_id": learner["id"], "source_id": "sfj-l2",
                                                                "assessor_id": assessor["id"]})
     assert status == 201, enrolment
-    return {"assessor": assessor, "learner": learner, "name": name}
+    return {"assessor": assessor, "learner": learner, "name": name, "token": token["token"]}

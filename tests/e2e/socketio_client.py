@@ -56,9 +56,12 @@ class SocketIOChat:
         name, *args = json.loads(packet[2:])
         return name, args[0] if args else None
 
-    def session(self, session_id: str) -> None:
-        self.emit("session_request", {"session_id": session_id})
-        assert self.event() == ("session_confirm", session_id)
+    def session(self, session_id: str | None = None) -> str:
+        """Ask for a session (or to keep `session_id`); returns the id the server confirmed."""
+        self.emit("session_request", {"session_id": session_id} if session_id else {})
+        name, confirmed = self.event()
+        assert name == "session_confirm" and isinstance(confirmed, str), (name, confirmed)
+        return confirmed
 
     def say(self, session_id: str, text: str, until: str, timeout: float = 60) -> str:
         """Send a message and read the bot's answers (`bot_uttered`) until their text holds `until`.

@@ -1,6 +1,8 @@
 """The assessor's professional discussion over the REST channel, end to end (assessor issue)."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from catalogue import load_catalogue
@@ -33,19 +35,20 @@ def _latest_discussion(stack, learner_id):
 def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, sender, assessor_and_learner):
     crits = _criteria()
     name = assessor_and_learner["name"]
+    say = functools.partial(stack.say, sender, token=assessor_and_learner["token"])  # the assessor, signed in
 
-    reply = texts(stack.say(sender, f"Start a professional discussion with {name} on {UNIT}"))
+    reply = texts(say(f"Start a professional discussion with {name} on {UNIT}"))
     assert crits[0].text in reply, reply  # the first criterion, verbatim
     d = _latest_discussion(stack, assessor_and_learner["learner"]["id"])
     assert d["status"] == "open" and d["unit_refs"] == [UNIT]
 
     # 1.1: an answer, then a decision
-    stack.say(sender, "I'd say communication matters because customers judge us on how we sound")
-    reply = texts(stack.say(sender, "met"))
+    say("I'd say communication matters because customers judge us on how we sound")
+    reply = texts(say("met"))
     assert crits[1].text in reply, reply  # moved on to 1.2
 
     # a pasted block answering 1.2 and 1.3 at once
-    stack.say(sender, f"{crits[1].ref}: tone of voice shows we care\n{crits[2].ref}: body language matters face to face")
+    say(f"{crits[1].ref}: tone of voice shows we care\n{crits[2].ref}: body language matters face to face")
     rec = _record(stack, d["id"])
     answered = {c["criterion_ref"]: c["answer"] for c in rec["criteria"] if c.get("answer")}
     assert answered[crits[0].ref].startswith("I'd say communication matters")
@@ -53,16 +56,16 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
     assert answered[crits[2].ref] == "body language matters face to face"
 
     # navigation
-    reply = texts(stack.say(sender, "go to 2.3"))
+    reply = texts(say("go to 2.3"))
     assert load_catalogue().spec(UNIT, "sfj-l2").criterion("2.3").text in reply
-    reply = texts(stack.say(sender, "show coverage")).lower()
+    reply = texts(say("show coverage")).lower()
     assert "met" in reply and "not covered" in reply
 
     # pause, restart both servers, resume: nothing lost, picks up at the first open criterion
-    stack.say(sender, "pause")
+    say("pause")
     stack.restart("actions")
     stack.restart("rasa")
-    reply = texts(stack.say(sender, "resume the discussion"))
+    reply = texts(say("resume the discussion"))
     assert crits[1].text in reply, reply  # 1.2 is the first criterion without a decision
     rec = _record(stack, d["id"])
     assert {c["criterion_ref"] for c in rec["criteria"] if c.get("answer")} >= {crits[0].ref, crits[1].ref, crits[2].ref}
@@ -70,24 +73,24 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
 
     # decide the rest quickly, then finish and sign
     for _ in range(len(crits) - 1):
-        stack.say(sender, "met")
-    reply = texts(stack.say(sender, "finish")).lower()
+        say("met")
+    reply = texts(say("finish")).lower()
     assert "summary" in reply or "met" in reply
-    stack.say(sender, "sign")
-    stack.say(sender, "yes")
-    stack.say(sender, "yes")  # learner present and confirms
+    say("sign")
+    say("yes")
+    say("yes")  # learner present and confirms
     rec = _record(stack, d["id"])
     assert rec["status"] == "signed", rec["status"]
     assert {s["role"] for s in rec["signoffs"]} >= {"assessor"}
     assert all(c["decision"] == "met" for c in rec["criteria"])
 
     # after sign-off, a change in chat is an audited amendment with a reason
-    reply = texts(stack.say(sender, "resume the discussion")).lower()
+    reply = texts(say("resume the discussion")).lower()
     assert "signed off" in reply
-    stack.say(sender, f"change my answer to {crits[0].ref}")
-    reply = texts(stack.say(sender, "Customers judge the whole organisation by how we speak")).lower()
+    say(f"change my answer to {crits[0].ref}")
+    reply = texts(say("Customers judge the whole organisation by how we speak")).lower()
     assert "why" in reply and "amend" in reply
-    stack.say(sender, "the learner added to the answer after the session")
+    say("the learner added to the answer after the session")
     rec = _record(stack, d["id"])
     assert rec["status"] == "signed"
     amendment = rec["amendments"][-1]
@@ -100,8 +103,7 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
                        {"criterion_ref": crits[1].ref, "unit_ref": UNIT, "field": "answer",
                         "new": "Tone of voice shows we care", "reason": "capitalisation"})
     assert status == 403, body
-    status, token = api(stack, "POST", f"/api/people/{assessor_and_learner['assessor']['id']}/tokens")
-    assert status == 201, token
+    token = {"token": assessor_and_learner["token"]}
     status, body = api(stack, "POST", f"/api/discussions/{d['id']}/amendments",
                        {"criterion_ref": crits[1].ref, "unit_ref": UNIT, "field": "answer",
                         "new": "Tone of voice shows we care", "reason": "capitalisation"}, token=token["token"])
@@ -112,3 +114,17 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
 def test_learner_cannot_start_a_discussion(stack, sender):
     reply = texts(stack.say(sender, "start a professional discussion with Sam on unit 206")).lower()
     assert "assessor role" in reply
+
+
+def test_nobody_poses_as_the_assessor_over_rest(stack, sender, assessor_and_learner):
+    """The assessor's sender id without their token, a Slack user's id, a forged token: no discussion."""
+    import urllib.error
+
+    start = f"Start a professional discussion with {assessor_and_learner['name']} on {UNIT}"
+    assert "assessor role" in texts(stack.say(sender, start))  # the sender id alone is an anonymous learner
+    assert "not valid" in texts(stack.say(sender, start, token="forged-token"))
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        stack.say("slack:T1:U1", start)
+    assert refused.value.code == 403
+    status, rows = api(stack, "GET", "/api/discussions")
+    assert not [r for r in rows if r["learner_id"] == assessor_and_learner["learner"]["id"]], rows

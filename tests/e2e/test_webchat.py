@@ -194,15 +194,16 @@ def test_keyboard_and_screen_reader_basics(browser, stack, chat_url):
 
 
 def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
-    """An assessor whose web chat identity an admin linked runs a discussion with a learner."""
+    """An assessor signs in to the web chat with their API token and runs a discussion with a learner."""
     from catalogue import load_catalogue
     from tests.e2e.conftest import api
 
     criteria = load_catalogue().spec(DISCUSSION_UNIT, "sfj-l2").criteria
     web_id, suffix = str(uuid.uuid4()), uuid.uuid4().hex[:6]
-    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor",
-                                                          "identities": [{"channel": "web", "external_id": web_id}]})
+    status, assessor = api(stack, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor"})
     assert status == 201, assessor
+    status, token = api(stack, "POST", f"/api/people/{assessor['id']}/tokens")
+    assert status == 201, token
     learner_name = f"Sam W{suffix}"
     status, learner = api(stack, "POST", "/api/people", {"display_name": learner_name, "role": "learner"})
     assert status == 201, learner
@@ -211,6 +212,17 @@ def test_professional_discussion_journey_on_a_desktop(browser, stack, chat_url):
     assert status == 201, enrolment
 
     chat = open_chat(browser, stack, chat_url, DESKTOP, sender=f"web:{web_id}")
+    who = chat.page.locator("#who")
+    assert "Not signed in" in who.inner_text()  # a web chat is an anonymous learner's until staff sign in
+    chat.page.get_by_label("Staff API token").fill("not-a-token")
+    chat.page.get_by_role("button", name="Sign in").click()
+    chat.page.wait_for_function("() => /not valid/.test(document.getElementById('who').textContent)")
+    assert chat.errors == ["Failed to load resource: the server responded with a status of 401 (Unauthorized)"]
+    chat.errors.clear()  # the browser logs the refused token's 401; that refusal is what is tested here
+    chat.page.get_by_label("Staff API token").fill(token["token"])
+    chat.page.get_by_role("button", name="Sign in").click()
+    chat.page.wait_for_function("() => /Signed in as/.test(document.getElementById('who').textContent)")
+    assert who.inner_text() == f"Signed in as Asha Assessor {suffix} (assessor)."
     chat.say(f"Start a professional discussion with {learner_name} on {DISCUSSION_UNIT}")
     assert plain(criteria[0].text)[0] in chat.visible_text()  # the first criterion, verbatim
     chat.shot("discussion-1-started")

@@ -44,7 +44,7 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
     rasa = s["rasa-2"].argv
     assert rasa[1:4] == ["-m", "bot.engine", "run"]  # Rasa's own command with bot/engine/patches.py's fixes
     assert rasa[rasa.index("--endpoints") + 1] == str(ROOT / "endpoints.production.yml")
-    assert rasa[rasa.index("--port") + 1] == "15007" and rasa[-2:] == ["--interface", "127.0.0.1"]
+    assert rasa[rasa.index("--port") + 1] == "15007" and rasa[rasa.index("--interface") + 1] == "127.0.0.1"
     balancer = s["rasa"].argv
     assert s["rasa"].port == 15005 and "bot.engine.balancer" in balancer
     assert balancer[balancer.index("--actions") + 1] == "http://127.0.0.1:15055,http://127.0.0.1:15056"

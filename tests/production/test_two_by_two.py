@@ -34,9 +34,10 @@ ANSWERS = ["Customers judge the whole organisation by how we sound on the phone"
            "Face to face I keep an open posture and eye contact"]
 
 
-def say(url: str, sender: str, text: str) -> list[dict]:
+def say(url: str, sender: str, text: str, token: str | None = None) -> list[dict]:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     req = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": text}).encode(),
-                                 headers={"Content-Type": "application/json"})
+                                 headers=headers)
     with urllib.request.urlopen(req, timeout=120) as r:
         return json.loads(r.read() or b"[]")
 
@@ -88,9 +89,10 @@ def test_the_profile_runs_two_of_each_on_the_shared_stores(prod):
 def test_a_discussion_alternating_between_two_rasa_servers_keeps_its_state(prod):
     sender = f"assessor-{uuid.uuid4().hex[:8]}"
     suffix = uuid.uuid4().hex[:6]
-    status, assessor = api(prod, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor",
-                                                         "identities": [{"channel": "rest", "external_id": sender}]})
+    status, assessor = api(prod, "POST", "/api/people", {"display_name": f"Asha Assessor {suffix}", "role": "assessor"})
     assert status == 201, assessor
+    status, token = api(prod, "POST", f"/api/people/{assessor['id']}/tokens")
+    assert status == 201, token
     name = f"Sam Q{suffix}"
     status, learner = api(prod, "POST", "/api/people", {"display_name": name, "role": "learner"})
     assert status == 201, learner
@@ -99,7 +101,7 @@ def test_a_discussion_alternating_between_two_rasa_servers_keeps_its_state(prod)
     crits = load_catalogue().spec(UNIT, "sfj-l2").criteria
     servers = [prod.services["rasa-1"].url, prod.services["rasa-2"].url]
     script = [f"Start a professional discussion with {name} on {UNIT}", ANSWERS[0], "met", ANSWERS[1], "met", ANSWERS[2]]
-    replies = [texts(say(servers[i % 2], sender, text)) for i, text in enumerate(script)]
+    replies = [texts(say(servers[i % 2], sender, text, token["token"])) for i, text in enumerate(script)]
     assert crits[0].text in replies[0], replies[0]
     assert crits[1].text in replies[2], replies[2]  # server 2 recorded, server 1 moved on: shared state
     assert crits[2].text in replies[4], replies[4]

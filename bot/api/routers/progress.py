@@ -10,6 +10,7 @@ from bot.api.auth import current_person, get_session, learner_for
 from bot.api.catalogue_access import get_catalogue, unit_summary
 from bot.records.enrolment import enrolments_of
 from bot.records.models import UNIT_STATUSES, Person, UnitStatus
+from bot.domain.answers.remaining import summary
 from bot.domain.planning import unit_specs
 from catalogue import rules
 
@@ -41,7 +42,7 @@ def _enrolment(session: Session, cat, e) -> s.EnrolmentProgress:
         suggestions=[s.SuggestionOut(units=[unit_summary(cat, e.source_id, specs[ref]) for ref in sug.units if ref in specs],
                                      credits=sug.credits, glh=sug.glh, total_credits=sug.total_credits)
                      for sug in result.suggestions],
-        note=result.note, summary=rules.render_remaining(cat, result))
+        note=result.note, summary=summary(cat, result))
 
 
 @router.get("/learners/{learner_id}/progress", response_model=s.ProgressOut)

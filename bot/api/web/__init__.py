@@ -3,7 +3,9 @@ same-origin proxy POST /chat/api/message to the Rasa REST channel (the app's set
 from RASA_URL), so the page needs no cross-origin access to the Rasa server.
 
 The page keeps its sender id ("web:<uuid>") and the conversation in the browser's localStorage.
-The proxy accepts only web: sender ids, so the page cannot speak as a Slack or Teams user.
+The proxy accepts only web: sender ids, so the page cannot speak as a Slack or Teams user. Such a
+chat is an anonymous learner's; staff sign in on the page with their API token (kept in the tab's
+sessionStorage), which the proxy passes on to Rasa as `Authorization: Bearer` (issue 14.1, 18).
 """
 from __future__ import annotations
 
@@ -88,9 +90,11 @@ async def chat_message(body: ChatIn, request: Request) -> ChatOut:
         raise HTTPException(422, "empty message")
     try:
         async with httpx.AsyncClient(timeout=RASA_TIMEOUT) as client:
+            authorization = request.headers.get("authorization")
             resp = await client.post(f"{rasa_url(request)}/webhooks/rest/webhook",
                                      json={"sender": body.sender, "message": message,
-                                           "metadata": {"channel": "web"}})
+                                           "metadata": {"channel": "web"}},
+                                     headers={"Authorization": authorization} if authorization else None)
             resp.raise_for_status()
             answers = resp.json()
     except (httpx.HTTPError, ValueError) as error:

@@ -12,6 +12,7 @@ from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .format import paged, payload, upper_first
+from .evidence import NAMES, verdict
 from .unit_info import unit_from
 
 TOPIC_NAMES = {
@@ -79,6 +80,8 @@ def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,
     if not general and not specific:
         return [_silent(cat, source_id, topic)] if detail_if_silent else []
     header = f"*{upper_first(TOPIC_NAMES[topic])}* in the {whose}:"
+    if topic in NAMES and unit_ref is None:  # an evidence type: the verdict first (issue 13, pattern 7)
+        header = verdict(whose, NAMES[topic], [f.text for f in general]) + "\n" + header
     if spec is not None and topic == "simulation" and spec.simulation:
         header += f"\nFor {spec.title} ({spec.ref}) simulation is *{spec.simulation}* in this specification."
     items = [(f.text, f.citation) for f in general[:_MAX_FACTS]]

@@ -11,7 +11,8 @@ class LearnerContext:
     """The learner's state as the records layer knows it.
 
     `pending` is the previous answer's `pending_choice` (kept by the action in a slot), so that
-    "the second one" or "yes" picks one of the options offered last.
+    "the second one" or "yes" picks one of the options offered last. `earlier` gives a follow-up
+    ("and 2.1?", "is it mandatory?") the unit it is about.
     """
 
     source_id: str | None = None
@@ -19,6 +20,7 @@ class LearnerContext:
     claimed: list[str] = field(default_factory=list)
     achieved: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    earlier: list[str] = field(default_factory=list)  # the learner's previous messages, latest first
 
     @property
     def done(self) -> list[str]:

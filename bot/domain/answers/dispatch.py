@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
+from dataclasses import replace
 from typing import Callable
 
 from bot.domain.replies import Reply
@@ -16,6 +17,7 @@ from bot.domain.replies import Reply
 from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
+from .followup import clear_unit, follow_up
 from .format import fit, parse_payload, payload
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ _CATALOGUE: dict[str, tuple[Handler, bool]] = {
     "ask_assessment_rule": (assessment.rule, True),
     "ask_qualification_info": (qualification.info, True),
 }
+_SOCIAL = {"greet", "goodbye", "thank", "help", "human_handoff"}  # never a follow-up about a unit
+_OWN_RECORD = {"report_units", "ask_remaining", "ask_what_if"}
 _SMALLTALK: dict[str, Callable[[LearnerContext], Answer]] = {
     "greet": smalltalk.greet, "goodbye": smalltalk.goodbye, "thank": smalltalk.thank, "help": smalltalk.help_,
     "affirm": smalltalk.affirm, "deny": smalltalk.deny, "out_of_scope": smalltalk.out_of_scope,
@@ -57,13 +61,29 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         entities.update(given)
         text = (given.get("text") or [""])[0]
     page = _page(entities)
+    if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
+        intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
+                                 or ctx.source_id)
     if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
+    if intent in _ABOUT_A_UNIT_WHEN_NAMED and _names_a_unit(cat, text or "", ctx, entities):
+        intent = "ask_unit_info"  # "how many credits is <unit> on the SFJ diploma": a unit fact, not the qualification's
     handler, paged = _CATALOGUE[intent]
+    named = named_qualification(cat, text or "", entities) if intent != "choose_qualification" else None
+    own = ctx.source_id
+    if named is not None and ctx.source_id and intent in _OWN_RECORD:
+        named = None  # units are recorded and counted against the learner's own qualification only
+    if named is not None and named != ctx.source_id:
+        # the qualification the message names is the frame of this answer; the learner's own units
+        # belong to their enrolment, so they only count when the named one is theirs
+        ctx = replace(ctx, source_id=named, planned=[], claimed=[], achieved=[]) if ctx.source_id else \
+            replace(ctx, source_id=named)
     try:
         answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
+        if named is not None and answer.set_source is None and own is None:
+            answer.set_source = named  # kept for the conversation: the next question needs no naming
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
     except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
@@ -72,6 +92,24 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
                   "".join(traceback.format_tb(error.__traceback__)))
         return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
                              "other words.")])
+
+
+def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str | None:
+    """The one qualification a message clearly names anywhere in it (awarding body or its other names,
+    level, kind, title words, number), read from the catalogue's metadata at run time, or None."""
+    hits = [h for h in resolve.qualifications(cat, text, entities) if cat.source(h.source_id).qualification]
+    if len(hits) == 1 and not hits[0].weak:
+        return hits[0].source_id
+    return None
+
+
+_ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits", "choose_qualification", "ask_list_units"}
+
+
+def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
+    if entities.get("unit") or resolve.criterion(text) is not None:
+        return False  # a button's payload, or a criterion question, is left to its intent
+    return clear_unit(cat, text, named_qualification(cat, text, entities) or ctx.source_id) is not None
 
 
 def _page(entities: dict[str, list[str]]) -> int:

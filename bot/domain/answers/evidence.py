@@ -7,6 +7,8 @@ without naming where it came from.
 """
 from __future__ import annotations
 
+import re
+
 from bot.domain.replies import Button, Reply
 from catalogue.model import Citation, Fact, UnitSpec
 
@@ -66,6 +68,21 @@ def _sources_for(cat, text: str, entities: dict[str, list[str]], ctx: LearnerCon
     return [ctx.source_id] if ctx.source_id else list(cat.sources)
 
 
+# Words by which a specification limits an evidence type ("simulation is not allowed with the exception of
+# the Sales units", "only in exceptional circumstances") or sets a condition on it ("must ensure ...").
+_LIMITS = re.compile(r"\b(?:not (?:be )?(?:allowed|permitted|acceptable)|only|exception\w*|must not|cannot)\b", re.I)
+_CONDITIONS = re.compile(r"\b(?:must|should|provided|as long as|where|if)\b", re.I)
+
+
+def verdict(whose: str, name: str, statements: list[str]) -> str:
+    """The plain answer that opens an evidence reply, read from the statements that follow it."""
+    if any(_LIMITS.search(t) for t in statements):
+        return f"*Only in some cases*: the {whose} limits {name}; its conditions are below."
+    if any(_CONDITIONS.search(t) for t in statements):
+        return f"*Yes*, {name} can be used in the {whose}, on the conditions below."
+    return f"*Yes*, {name} is allowed: the {whose} names it as evidence."
+
+
 def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> list[tuple[str, str]]:
     """What one specification says about one evidence type, as reply sections.
     [] when it says nothing and detail_if_silent is False (the caller lists the silent ones together)."""
@@ -89,14 +106,14 @@ def describe(cat, source_id: str, key: str, detail_if_silent: bool = True) -> li
             names = join_words([e.name for e in entries], "and")
             section = entries[0].citation.section or "the specification"
             what = "the method code" if "\u2013" in names else "the entry"  # HABC's key: "D – Discussion"
-            return [(f"The {whose} does not describe {name}; its only mention is {what} {names} in its list of "
+            return [(f"*Yes, it is listed*, but not described: the {whose} does not describe {name}; its only mention is {what} {names} in its list of "
                      f"evidence types ({section}).", cite.cite(cat, [e.citation for e in entries]))]
         if not detail_if_silent:
             return []
         checked = join_words([e.name for e in doc.evidence_types]) or "none"
-        return [(f"The {whose} says nothing about {name}. I checked its evidence types ({checked}) and its "
+        return [(f"*Not stated*: the {whose} says nothing about {name}. I checked its evidence types ({checked}) and its "
                  f"statements on assessment.", cite.name(cat, source_id))]
-    header = f"*{upper_first(name)}* in the {whose}:"
+    header = verdict(whose, name, list(said)) + f"\n*{upper_first(name)}* in the {whose}:"
     names = sorted({e.name for e in entries if e.name.lower() != name})
     if names:
         header += "\nIt calls it: " + join_words([f'"{n}"' for n in names]) + "."
@@ -224,13 +241,16 @@ def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str | None, num
     if listing is None:
         general = describe(cat, spec.source, key)
         text, source = general[0]
-        return (f"None of my specifications lists evidence per outcome for {label}, so I can't say whether it is "
+        return (f"*Not stated* for this unit: none of my specifications lists evidence per outcome for {label}, so I "
+                f"can't say whether it is "
                 f"listed for this unit. What the {cite.name(cat, spec.source)} says in general:\n{text}", source)
     intro = ""
     if listing is not spec:
         intro = (f"The {cite.title(cat, spec.source)} lists no evidence per outcome for {label}. The "
                  f"{cite.name(cat, listing.source)} lists evidence for the same unit (unit {listing.number}):\n")
     outcomes = [o for o in listing.outcomes if number is None or o.number == number]
+    if key is not None:
+        intro = _outcome_verdict(cat, NAMES[key], key, outcomes) + "\n" + intro
     rows = []
     for o in outcomes:
         if not o.evidence:
@@ -244,6 +264,24 @@ def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str | None, num
         rows.append(f"Outcome {o.number} ({o.text}): {verdict}. It lists: {', '.join(o.evidence)}.")
     citations = [Citation(listing.source, o.evidence_line or o.line) for o in outcomes]
     return intro + "\n".join(rows), cite.cite(cat, citations)
+
+
+def _outcome_verdict(cat, name: str, key: str, outcomes) -> str:
+    """Yes / no / for some outcomes only, before the outcome-by-outcome detail."""
+    listed = [o.number for o in outcomes if o.evidence and any(_item_key(cat, i) == key for i in o.evidence)]
+    with_list = [o.number for o in outcomes if o.evidence]
+    if not with_list:
+        return f"*Not stated*: no evidence list is given for {'this outcome' if len(outcomes) == 1 else 'these outcomes'}."
+    if not listed:
+        return f"*No*, {name} is not listed for {_outcomes(with_list)}."
+    if len(listed) == len(with_list):
+        return f"*Yes*, {name} is listed for {_outcomes(listed)}."
+    others = [n for n in with_list if n not in listed]
+    return f"*Yes, for {_outcomes(listed)}* only; it is not listed for {_outcomes(others)}."
+
+
+def _outcomes(numbers: list[str]) -> str:
+    return ("outcome " if len(numbers) == 1 else "outcomes ") + join_words(numbers)
 
 
 def _unit_notes(cat, ref: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ from . import cite, resolve
 from .context import Answer, LearnerContext
 from .cues import QUAL_ASPECTS, topics_in
 from .format import paged, payload
+from .structure import structure
 
 _ENROL = ("enrol", "register", "registration", "sign up", "join", "start", "still running", "still available",
           "still open", "still valid", "withdrawn", "discontinued", "closed", "can i still")
@@ -102,7 +103,8 @@ def info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
     if named and "level" in aspects and len(aspects) > 1:
         aspects.remove("level")  # "the level 1 certificate" names the qualification, it doesn't ask its level
     if len(ids) == 1 and not aspects:
-        return Answer(paged(_overview(cat, ids[0]), cite.name(cat, ids[0]), "ask_qualification_info", text, page))
+        sections = [(_overview(cat, ids[0]), cite.name(cat, ids[0])), structure(cat, ids[0])]
+        return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
     aspects = aspects or ["credits"]
     sections = [section for sid in ids for aspect in aspects[:2] for section in _ASPECT[aspect](cat, sid)]
     return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
@@ -137,15 +139,8 @@ def _fact_sections(cat, source_id: str, topic: str, what: str, field_value: str 
 
 
 def _credits(cat, source_id: str) -> list[Section]:
-    q = cat.source(source_id).qualification
-    rules = q.rules
-    text = f"The *{q.title}* needs at least {rules.min_credits} {rules.credit_name}."
-    if rules.level_credits:
-        level, credits = rules.level_credits
-        text += f" At least {credits} of them must come from units at level {level} or above."
-    if rules.total_units:
-        text += f" It is made of exactly {rules.total_units} units ({rules.optional_units} of them optional)."
-    return [(text, cite.rules_source(cat, source_id))]
+    """Any question on size or make-up gets the whole rule of combination (issue 13, pattern 3)."""
+    return [structure(cat, source_id)]
 
 
 def _hours(cat, source_id: str, field: str, name: str) -> list[Section]:

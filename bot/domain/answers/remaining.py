@@ -1,6 +1,8 @@
 """Conversation 3: what the learner still needs, what-if swaps and group credit questions.
 
-The rules engine (catalogue.rules) decides; this module only puts its report into chat-sized words.
+The rules engine (catalogue.rules) decides; this module only puts its report into words. It is the one
+place a rules-of-combination report is rendered: the chat, the API's progress summary and the catalogue
+CLI all use `summary` or the lines it is made of.
 Units the learner says they have finished count here as done, but are always called "claimed" until an
 assessor confirms them.
 """
@@ -14,15 +16,16 @@ from .context import Answer, LearnerContext
 from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .unit_info import group_text, rule_parts, where_else
+from .structure import group_text, rule_parts
+from .unit_info import where_else
 
 
 def _title(cat, source_id: str, ref: str) -> str:
-    """'Manage diary systems (unit 39, 2 credits)': the title, the source's own unit number and the credits."""
+    """'Manage diary systems (H/506/1912, unit 39, 2 credits)': title, reference, the source's unit number, credits."""
     spec = cat.spec(ref, source_id) or cat.unit(ref).spec()
     number = f"unit {spec.number}, " if spec.number and spec.source == source_id else ""
     credit = "credit" if cat.source(source_id).qualification.rules.credit_name == "credits" else "credit point"
-    return f"{spec.title} ({number}{plural(spec.credits, credit)})"
+    return f"{spec.title} ({spec.ref}, {number}{plural(spec.credits, credit)})"
 
 
 def _status_lines(cat, report: rules.Report) -> list[str]:
@@ -79,6 +82,22 @@ def _suggestion_lines(cat, source_id: str, s: rules.Suggestion, cn: str) -> list
 
 def _size(s: rules.Suggestion, cn: str) -> str:
     return f"+{s.credits} {cn}" + (f", +{s.glh} GLH" if s.glh is not None else "")
+
+
+def summary(cat, result: rules.Remaining) -> str:
+    """The whole report as plain text: state of every rule, then each suggested way to finish."""
+    report = result.report
+    sid, cn = report.source, report.credit_name
+    lines = [f"{report.qualification}: " + ("the rules of combination are met." if report.valid
+                                             else "not complete yet."), *_status_lines(cat, report)]
+    if result.suggestions:
+        what = "GLH" if result.suggestions[0].minimised == "glh" else cn
+        lines.append(f"Cheapest ways to finish (fewest extra {what}):")
+        for i, s in enumerate(result.suggestions, 1):
+            lines += [f"{i}. {_size(s, cn)} (total {s.total_credits} {cn}):", *_suggestion_lines(cat, sid, s, cn)]
+    if result.note:
+        lines.append(result.note)
+    return "\n".join(lines)
 
 
 def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
@@ -198,8 +217,10 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                     f"planned units.)")
     rows.append(f"- Total: {before.credits} -> {after.credits} {cn} (at least {after.min_credits} needed)")
     for b, a in zip(before.groups, after.groups):
-        if (b.counted, b.met) != (a.counted, a.met):
-            rows.append(f"- Group {a.id}: {b.counted} -> {a.counted} {cn}" + ("" if a.met else " (not met)"))
+        if (b.counted, b.met, b.over_max) != (a.counted, a.met, a.over_max):
+            limit = (f"; at most {a.max_credits} count, so {a.over_max} of its {a.credits} {cn} would not count"
+                     if a.over_max else "")
+            rows.append(f"- Group {a.id}: {b.counted} -> {a.counted} {cn}" + ("" if a.met else " (not met)") + limit)
     if after.level and before.level and after.level.counted != before.level.counted:
         rows.append(f"- Level {after.level.level}+: {before.level.counted} -> {after.level.counted} of "
                     f"{after.level.required}")

@@ -84,6 +84,11 @@ def mentions_unit(text: str) -> bool:
     return "unit" in text.lower() or bool(_EXPLICIT.search(text))
 
 
+def names_unit_code(text: str) -> bool:
+    """Does the text give a unit's code or number ("A/506/2130", "unit 5", "206"), not a qualification's?"""
+    return bool(_EXPLICIT.search(without_qualification(text)))
+
+
 def _covering(cat, query: str, source_id: str | None) -> UnitRef | None:
     """A unit outside the qualification whose title holds every significant word of the query, when no unit
     inside it does: "deliver seamless customer service with a team" is the SVQ unit, not "Deliver customer
@@ -106,6 +111,11 @@ def _title_vocabulary(cat) -> set[str]:
         vocab = {w for u in cat.units.values() for s in u.specs.values() for w in _significant(s.title)}
         cat.cache["answers.title_vocabulary"] = vocab
     return vocab
+
+
+def significant(text: str) -> set[str]:
+    """The words of a text that can tell unit titles apart (no stopwords, no question words)."""
+    return _significant(text)
 
 
 def _significant(text: str) -> set[str]:
@@ -179,9 +189,21 @@ _CHATTER = re.compile(r"\b(?:i\s+(?:do\s*n[o']?t|dont)\s+(?:understand|get)|not\
                       r"this\s+criterion|what'?s\s+covered\s+in|pls|please)\b", re.I)
 
 
+# How a message names a qualification (catalogue.lookup reads these as a qualification): never part of a
+# unit's name, so they are cut out before a unit is looked up ("in the SFJ level 2 diploma what group is ...").
+_NAMES_QUALIFICATION = re.compile(
+    r"\b\d{3}/\d{4}/\d\b|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|highfield(?:\s+abc)?|ncfe|pearson|"
+    r"city\s*(?:&|and)?\s*guilds|c\s*(?:&|and)\s*g|scqf(?:\s*level)?\s*\d?|svq\s*\d?|"
+    r"(?:level|lvl)\s*(?:\d|one|two|three|four|eight)|l\s?\d|diploma|certificate|qualification)\b", re.I)
+
+
+def without_qualification(text: str) -> str:
+    return _NAMES_QUALIFICATION.sub(" ", text)
+
+
 def unit(cat, text: str, source_id: str | None) -> UnitRef | None:
     """The one unit a question is about: an explicit code or number first, else the words of the question."""
-    text = _CHATTER.sub(" ", strip_refs(text))
+    text = _CHATTER.sub(" ", strip_refs(without_qualification(text)))
     explicit = [m.group(0) for m in _EXPLICIT.finditer(text)]
     for mention in explicit:
         found = _judge(cat, lookup.find_unit(cat, mention, source_id), source_id, mention)

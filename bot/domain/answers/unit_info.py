@@ -10,6 +10,7 @@ from .context import Answer, LearnerContext
 from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
+from .structure import group_text
 
 _FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",
                 "outcomes": "Number of outcomes", "criteria": "Number of criteria",
@@ -21,27 +22,6 @@ def primary_spec(cat, ref: str, source_id: str | None) -> UnitSpec:
     """The learner's own specification of a unit where it has one, else the first source holding it."""
     unit = cat.unit(ref)
     return unit.specs[source_id] if source_id in unit.specs else unit.spec()
-
-
-def rule_parts(group: Group, credit_name: str = "credits") -> list[str]:
-    """A group's limits in words: ["at least 16 credits"], ["at most 7 credits"], ["at least 1 unit"]."""
-    parts = []
-    if group.min_credits:
-        parts.append(f"at least {group.min_credits} {credit_name}")
-    if group.max_credits is not None:
-        parts.append(f"at most {group.max_credits} {credit_name}")
-    if group.min_units:
-        parts.append(f"at least {plural(group.min_units, 'unit')}")
-    if group.max_units is not None:
-        parts.append(f"at most {plural(group.max_units, 'unit')}")
-    return parts
-
-
-def group_text(group: Group, credit_name: str = "credits") -> str:
-    if group.mandatory:
-        return f"Group {group.id} (mandatory)"
-    parts = rule_parts(group, credit_name)
-    return f"Group {group.id} (optional{': ' + ', '.join(parts) if parts else ''})"
 
 
 def where_else(cat, ref: str, exclude: str | None = None) -> list[str]:
@@ -118,7 +98,9 @@ def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
     glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
     credit = "credit point" if spec.source == "svq4" else "credit"
     rows.append(f"- Level {spec.level}, {plural(spec.credits, credit)}, {glh} ({cite.name(cat, spec.source)})")
-    rows.append("- Outcomes:" if spec.source != "svq4" else "- Elements:")
+    total = sum(len(o.criteria) for o in spec.outcomes)  # counts said, not left to add up (issue 13, pattern 3)
+    kind = "outcomes" if spec.source != "svq4" else "elements"
+    rows.append(f"- {len(spec.outcomes)} {kind}, {plural(total, 'criterion', 'criteria')} in all:")
     for o in spec.outcomes:
         rows.append(f"  {o.number}. {o.text} ({plural(len(o.criteria), 'criterion', 'criteria')})")
     if spec.knowledge:
@@ -192,7 +174,7 @@ def list_units(cat, text: str, entities: dict[str, list[str]], ctx: LearnerConte
         specs = [u for u in specs if level is None or u.level == level]
         if not specs:
             continue
-        rows.append(f"*{group_text(g, cn)}*: {g.label}")
+        rows.append(f"*{group_text(g, cn)}*: {g.label} ({plural(len(specs), 'unit')})")
         for spec in specs:
             mark = " - done" if spec.ref in done else (" - planned" if spec.ref in planned else "")
             rows.append(f"- {unit_label(spec)}, level {spec.level}, {plural(spec.credits, 'credit')}{mark}")

@@ -34,6 +34,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "sign": ("sign", "sign off", "sign it", "sign it off", "sign the record", "sign record", "sign now",
              "signoff", "sign-off", "sign the discussion", "sign off the discussion"),
     "help": ("help", "commands", "what can i say", "options", "?", "what can i do"),
+    "leave": ("leave", "leave the discussion", "exit", "exit the discussion", "close", "close the discussion",
+              "quit", "bye", "done here", "i'm done here", "back to the menu", "stop the discussion"),
+    "export": ("export", "export the record", "export record", "export it", "download the record",
+               "export the discussion", "pdf", "csv", "json", "export as pdf", "get the record"),
     "resume": ("resume", "carry on", "continue", "where were we", "resume the discussion"),
 }
 # short words where a one-letter slip would be another word; only these exact typos count
@@ -56,7 +60,7 @@ _SEPARATORS = re.compile(r"\s*[:;,]\s*|\s+[-–—]\s+|\s+(?:because|as|since|co
 
 @dataclass(slots=True)
 class Command:
-    kind: str  # a key of PHRASES, or "goto", "change", "paste", "answer"
+    kind: str  # a key of PHRASES, or "goto", "change", "paste", "answer", "ambiguous"
     ref: Optional[str] = None
     unit: Optional[str] = None
     text: Optional[str] = None  # the reason, the new answer, or the answer itself
@@ -123,6 +127,74 @@ def _decision(c: str) -> Optional[Command]:
     return None
 
 
+# Words around a decision that carry no meaning of their own: "so I think that one's met for 1.2".
+_LEAD = re.compile(r"^(?:(?:ok|okay|right|yes|yeah|yep|so|and|then|great|good|fine|cool|alright|i think|i'd say|"
+                   r"i would say|i'll|i will|i reckon|i'm happy|i am happy|i'd call|i'll call)\b[,.!]?\s*)+")
+_FILLER = {"mark", "marked", "put", "that", "that's", "thats", "this", "it", "it's", "its", "one", "one's", "as",
+           "is", "a", "an", "the", "for", "down", "criterion", "ac", "she's", "he's", "they've", "they're", "she",
+           "he", "they", "has", "have", "been", "definitely", "fully", "clearly", "also", "too", "then", "please",
+           "call", "we'll", "we", "can", "say", "happy",
+           "that's", "me", "let's", "lets", "give", "we're", "so", "now", "all", "good", "ok", "okay", "oh",
+           "actually", "sorry", "no", "make", "to", "be", "go", "with", "at", "just", "record", "recorded"}
+_MET = {("met",), ("achieved",), ("tick",), ("tick", "off"), ("ticked",), ("ticked", "off"), ("pass",), ("passed",),
+        ("sorted",), ("met", "off"), ("tick", "met"), ("yes", "met"), ("✅",), ("covered", "met")}
+_NOT_YET = {("not", "yet"), ("not", "yet", "met"), ("not", "met"), ("nym",), ("not", "achieved"), ("not", "there", "yet"),
+            ("not", "met", "yet"), ("not", "yet", "achieved"), ("hasn't", "met"), ("hasn't", "met", "yet"),
+            ("hasnt", "met"), ("hasnt", "met", "yet"), ("haven't", "met", "yet"), ("isn't", "met"), ("❌",),
+            ("not", "quite"), ("not", "yet", "there"), ("not", "yet", "for")}
+_DECISION_WORD = re.compile(r"\b(?:met|nym|tick(?:ed)?|not yet)\b")
+_REF_IN = re.compile(rf"(?:^|(?<=[\s(]))(?P<ref>{REF})(?=$|[\s,.:;!?)'])", re.IGNORECASE)
+_UNIT_IN = re.compile(rf"\b(?:in|of|for|on)\s+unit\s+(?P<unit>{UNIT})\b|\bunit\s+(?P<unit2>{UNIT})\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"\s*[:;,]\s*|\s+[-–—]\s+|\.\s+|\s+(?:because|as|since|cos|coz|bc|but|reason:?)\s+",
+                     re.IGNORECASE)
+
+
+def _clause_outcome(clause: str) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(outcome, ref, unit) when a short clause is nothing but a decision, e.g. "1.2 is a not yet",
+    "mark that one as met", "tick it off", "met for 2.1 in unit 207"; else (None, ...)."""
+    low = _lower(clean(clause)).strip(" .!?\"'")
+    if not low or len(low.split()) > 12:
+        return None, None, None
+    unit = None
+    m = _UNIT_IN.search(low)
+    if m:
+        unit = m.group("unit") or m.group("unit2")
+        low = (low[:m.start()] + " " + low[m.end():]).strip()
+    refs = [r.group("ref") for r in _REF_IN.finditer(low)]
+    if len(refs) > 1:
+        return None, None, None
+    low = _REF_IN.sub(" ", low)
+    low = _LEAD.sub("", low.strip())
+    words = tuple(w for w in re.findall(r"[a-z'✅❌]+", low) if w not in _FILLER)
+    outcome = "met" if words in _MET else "not_yet_met" if words in _NOT_YET else None
+    if outcome is None and len(words) == 1 and phrase_kind(words[0]) in ("met", "not_yet_met"):
+        outcome = phrase_kind(words[0])
+    return outcome, (refs[0] if refs and outcome else None), (unit if outcome else None)
+
+
+def _sentence_decision(c: str) -> Optional[Command]:
+    """A decision typed as a sentence, with its reason before or after it:
+    "1.2 is a not yet, she didn't mention the complaints log", "good example of the log, tick it off".
+    A short message that mentions a decision but reads as neither is "ambiguous" (asked about)."""
+    parts = [(m.start(), m.end()) for m in _CLAUSE.finditer(c)]
+    first_end = parts[0][0] if parts else len(c)
+    outcome, ref, unit = _clause_outcome(c[:first_end])
+    if outcome:
+        reason = c[parts[0][1]:].strip(" .") if parts else ""
+        return Command(outcome, ref=ref, unit=unit, text=reason or None)
+    if parts:
+        last_start, last_end = parts[-1]
+        outcome, ref, unit = _clause_outcome(c[last_end:])
+        if outcome and not _LABEL.match(c):
+            reason = c[:last_start].strip(" .")
+            return Command(outcome, ref=ref, unit=unit, text=reason or None)
+    low = _lower(c)
+    if len(low.split()) <= 8 and _DECISION_WORD.search(low) and (
+            _REF_IN.search(low) or re.search(r"\b(?:that|this|mark|tick|it's|its|that's|thats)\b", low)):
+        return Command("ambiguous", text=c)
+    return None
+
+
 def _paste(c: str) -> Optional[Command]:
     """A block that starts with a criterion label: '1.1: ... 1.2: ...' (inline or one per line)."""
     labels = list(_LABEL.finditer(c))
@@ -139,6 +211,9 @@ def parse(text: str) -> Command:
     """What the message is. Newlines are kept only for answers (a pasted block keeps its layout)."""
     c = clean(text)
     low = _lower(c)
+    outcome, ref, unit = _clause_outcome(c) if len(c) <= 120 else (None, None, None)
+    if outcome:  # the whole message is a decision: "mark that one as met", "1.3 is met"
+        return Command(outcome, ref=ref, unit=unit)
     decision = _decision(c)
     if decision is not None:
         return decision
@@ -146,6 +221,10 @@ def parse(text: str) -> Command:
     if kind is not None:
         return Command(kind)
     m = _GOTO.match(_bare(c))
+    if m is None and len(c) <= 300 and not _LABEL.match(c):
+        sentence = _sentence_decision(c)
+        if sentence is not None:
+            return sentence
     if m:
         return Command("goto", ref=m.group("ref"), unit=m.group("unit1") or m.group("unit2"))
     m = _CHANGE.match(low)

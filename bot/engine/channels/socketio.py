@@ -7,10 +7,15 @@ and since python-socketio 5.10 made that a coroutine, the socket never joins its
 no answer reaches a widget that keeps its session (RasaHQ/rasa#13027). And it offers clients
 HTTP long-polling only: python-engineio's websocket transport for Sanic does not work with the
 Sanic 21 that Rasa 3.6 runs on (the handshake answer corrupts the stream), so a client that
-upgraded would lose its connection. Socket.IO clients, Rasa Webchat among them, poll by default."""
+upgraded would lose its connection. Socket.IO clients, Rasa Webchat among them, poll by default.
+
+Session ids are the server's (bot/engine/channels/identity.py, issue 14.1): `session_request` keeps
+a client's id only if this server signed it, and a message is always taken as from the session its
+socket was confirmed in, whatever `session_id` it names, so no client joins another's room or
+speaks as another sender. A staff token may come in the message's `auth_token`; it is passed on as
+its hash and never kept."""
 from __future__ import annotations
 
-import uuid
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
@@ -18,6 +23,8 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.engine.channels.guard import guard
+from bot.engine.channels.identity import SessionIds, with_staff_token
+from bot.engine.settings import engine_settings
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -35,13 +42,34 @@ class GuardedSocketIOInput(SocketIOInput):
         sio = self.sio
         sio.eio.allow_upgrades = False
 
+        ids = SessionIds(engine_settings().socketio_session_secret)
+        confirmed: dict[str, str] = {}  # socket id -> the session it was confirmed in
+        rasa_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
+
         async def session_request(sid: str, data: Optional[dict]) -> None:
             data = data if isinstance(data, dict) else {}
-            if not data.get("session_id"):
-                data["session_id"] = uuid.uuid4().hex
+            session_id = confirmed[sid] = ids.accept(data.get("session_id"))
             if self.session_persistence:
-                await sio.enter_room(sid, data["session_id"])
-            await sio.emit("session_confirm", data["session_id"], room=sid)
+                await sio.enter_room(sid, session_id)
+            await sio.emit("session_confirm", session_id, room=sid)
 
-        sio.on("session_request", namespace=self.namespace)(session_request)  # replaces Rasa's handler
+        async def user_message(sid: str, data: Any) -> None:
+            data = dict(data) if isinstance(data, dict) else {}
+            if self.session_persistence:
+                if sid not in confirmed:
+                    await sio.emit(self.bot_message_evt, {"text": "Please start a session first (session_request)."},
+                                   room=sid)
+                    return
+                data["session_id"] = confirmed[sid]
+            metadata = data.get(self.metadata_key)
+            data[self.metadata_key] = with_staff_token(metadata if isinstance(metadata, dict) else None,
+                                                       data.pop("auth_token", None) if isinstance(data.get("auth_token"), str) else None)
+            await rasa_message(sid, data)
+
+        async def disconnect(sid: str) -> None:
+            confirmed.pop(sid, None)
+
+        sio.on("session_request", namespace=self.namespace)(session_request)  # replaces Rasa's handlers
+        sio.on(self.user_message_evt, namespace=self.namespace)(user_message)
+        sio.on("disconnect", namespace=self.namespace)(disconnect)
         return blueprint

@@ -19,6 +19,59 @@
 
   var busy = false;
 
+  // ---- staff sign-in: an API token, kept for this tab only, checked with GET /api/me ------------
+
+  var TOKEN_KEY = "csa.chat.token";
+  var who = document.getElementById("who");
+  var signin = document.getElementById("signin");
+  var tokenInput = document.getElementById("token");
+  var signout = document.getElementById("signout");
+
+  function token() {
+    try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+  }
+
+  function showSignedIn(person) {
+    who.textContent = person ? "Signed in as " + person.display_name + " (" + person.role + ")."
+                             : "Not signed in: you chat as a learner.";
+    signin.hidden = !!person;
+    signout.hidden = !person;
+  }
+
+  function checkToken(value) {
+    return fetch("/api/me", { headers: { "Authorization": "Bearer " + value } }).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (data) {
+        if (!resp.ok) throw new Error((data && typeof data.detail === "string") ? data.detail : "That token is not valid.");
+        return data;
+      });
+    });
+  }
+
+  signin.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = tokenInput.value.trim();
+    if (!value) return;
+    checkToken(value).then(function (person) {
+      try { sessionStorage.setItem(TOKEN_KEY, value); } catch (e) { /* the token is needed for every message */ }
+      tokenInput.value = "";
+      showSignedIn(person);
+    }).catch(function (error) {
+      who.textContent = "Not signed in: " + error.message;
+    });
+  });
+
+  signout.addEventListener("click", function () {
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
+    showSignedIn(null);
+  });
+
+  if (token()) {
+    checkToken(token()).then(showSignedIn).catch(function () {
+      try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
+      showSignedIn(null);
+    });
+  }
+
   // ---- storage -------------------------------------------------------------------------------
 
   function uuid4() {
@@ -192,9 +245,11 @@
       closeChoices();
     }
     setBusy(true);
+    var headers = { "Content-Type": "application/json" };
+    if (token()) headers["Authorization"] = "Bearer " + token();
     fetch("/chat/api/message", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: headers,
       body: JSON.stringify({ sender: sender(), message: text })
     }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
