@@ -19,8 +19,13 @@ from bot.domain.errors import RecordsError
 from bot.records.models import Discussion
 from bot.domain.replies import Reply
 
-# A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on").
-_WITH = re.compile(r"\b(?i:with)\s+(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
+# A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on"); "my learner"
+# and "learner" before it are not part of it.
+_NAME = r"(?:(?i:my|our)\s+)?(?:(?i:learner|apprentice|candidate)\s+)?(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)"
+_WITH = re.compile(r"\b(?i:with)\s+" + _NAME)
+# "resume Ana's discussion", "carry on with Sam", "continue the PD for Sam Patel"
+_NOT_A_NAME = r"(?!(?i:the|my|our|a|an|that|this|it|discussion|pd|professional|session|where|from|again|please|now)\b)"
+_RESUME_NAME = re.compile(r"\b(?i:with|for|resume|continue)\s+" + _NAME.replace("(?P<name>", "(?P<name>" + _NOT_A_NAME))
 _ON = re.compile(r"\b(?:on|for|covering)\s+(?P<units>.+)$", re.I)
 _OUTCOMES = re.compile(r"\b(?:outcomes?|LOs?|elements?)\s*(?P<nums>\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
 
@@ -115,16 +120,18 @@ def step(sender_id: str, discussion_id: int, text: str, message_id: str | None,
 
 def resume(sender_id: str, text: str, entities: dict[str, list[str]],
            staff: str | None = None) -> tuple[list[dict], int | None]:
-    result = _safely(lambda session: _resume(session, sender_id, staff, entities))
+    result = _safely(lambda session: _resume(session, sender_id, staff, text, entities))
     return ([Reply(result.message).to_rasa()], None) if isinstance(result, RecordsError) else result
 
 
-def _resume(session, sender_id: str, staff: str | None, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
+def _resume(session, sender_id: str, staff: str | None, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
     who = _assessor(session, sender_id, staff)
     if who.role != "assessor":
         return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
     learner = None
     name = (entities.get("learner_name") or [None])[0]
+    if not name and (m := _RESUME_NAME.search(text)):
+        name = re.sub(r"['’]s$", "", m.group("name"))
     if name:
         learner = people.find_person(session, name, role="learner")
     try:

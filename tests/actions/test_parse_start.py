@@ -27,3 +27,27 @@ def test_title_as_unit():
 def test_units_from_entities_when_no_on_clause():
     req = parse_start("let's do a PD with Chris", {"unit": ["K/506/2155"]})
     assert req.learner == "Chris" and req.units == ["K/506/2155"]
+
+
+def test_my_learner_before_the_name_is_not_the_name():
+    req = parse_start("Start a professional discussion with my learner Ana Costa on unit 217 Develop customer relationships", {})
+    assert req.learner == "Ana Costa"
+    assert req.units == ["217 Develop customer relationships"]
+
+
+def test_learner_word_before_a_first_name():
+    assert parse_start("PD with learner ana on 206", {}).learner == "ana"
+
+
+def test_resume_reads_the_name_from_the_text():
+    from bot.flows.assessor import _RESUME_NAME
+
+    def name(text):
+        m = _RESUME_NAME.search(text)
+        return m and m.group("name")
+
+    assert name("resume Ana's discussion") == "Ana's"
+    assert name("continue the PD for Sam Patel") == "Sam Patel"
+    assert name("carry on with my learner Priya") == "Priya"
+    assert name("resume my discussion") is None
+    assert name("resume the discussion please") is None
