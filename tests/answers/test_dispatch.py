@@ -156,3 +156,21 @@ def test_a_unit_named_with_a_qualification_is_answered_about_the_unit(ask, inten
 def test_a_group_question_stays_a_group_question(ask):
     a = ask("ask_group_credits", "how many units in group D", LearnerContext("sfj-l2"))
     assert "Group D" in text(a)
+
+
+@pytest.mark.parametrize("ask_left", ["what do I still need?", "whats left?", "how many more credits do i need",
+                                      "what else do i need to do"])
+def test_units_done_and_what_is_left_in_one_message_are_both_answered(ask, ask_left):
+    msg = f"I've done Resolve customer service problems and Provide post-transaction customer service. {ask_left}"
+    a = ask("report_units", msg, LearnerContext("sfj-l2"))
+    assert set(a.unit_updates) == {"A/506/2158", "K/506/2978"}
+    t = text(a)
+    assert "Noted as *finished* (2 units)" in t
+    assert "10 of 45 credits" in t  # counted with the two just recorded (5 + 5), not before them
+    assert "Group C" in t and "6 more needed" in t  # Group C needs at least 16: 10 done
+    assert not any("ask_remaining" in b.payload for b in buttons(a))  # answered, not offered as a button
+
+
+def test_units_done_without_asking_what_is_left_only_records_them(ask):
+    a = ask("report_units", "I've done Resolve customer service problems", LearnerContext("sfj-l2"))
+    assert "credits so far" not in text(a)

@@ -84,6 +84,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
         if named is not None and answer.set_source is None and own is None:
             answer.set_source = named  # kept for the conversation: the next question needs no naming
+        if intent == "report_units" and clicked is None and answer.unit_updates and _ASKS_WHAT_IS_LEFT.search(text or ""):
+            answer = _then_what_is_left(cat, answer, ctx)
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
     except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
@@ -101,6 +103,26 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
     if len(hits) == 1 and not hits[0].weak:
         return hits[0].source_id
     return None
+
+
+# "I've done X, Y and Z. What do I still need?": the second ask in the same message.
+_ASKS_WHAT_IS_LEFT = re.compile(
+    r"\b(?:what(?:'?s| is| do i)?\s+(?:still\s+)?(?:left|need|else|remaining)|still\s+need|how\s+(?:many|much)\s+more"
+    r"|left\s+to\s+do|what\s+(?:else\s+)?(?:do\s+)?i\s+(?:still\s+)?(?:need|have\s+to\s+do))", re.I)
+
+
+def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:
+    """The units just recorded, then what the qualification still needs counting them."""
+    claimed = [r for r, status in recorded.unit_updates.items() if status != "planned"]
+    planned = [r for r, status in recorded.unit_updates.items() if status == "planned"]
+    after = replace(ctx, claimed=list(dict.fromkeys(ctx.claimed + claimed)),
+                    planned=list(dict.fromkeys(ctx.planned + planned)))
+    left = remaining.remaining(cat, "", {}, after, page=1)
+    # the report's own "What do I still need?" button is answered here already
+    for reply in recorded.replies:
+        reply.buttons = [b for b in reply.buttons if "ask_remaining" not in b.payload]
+    recorded.replies += left.replies
+    return recorded
 
 
 _ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits", "choose_qualification", "ask_list_units"}
