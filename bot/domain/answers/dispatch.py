@@ -14,7 +14,7 @@ from typing import Callable
 
 from bot.domain.replies import Reply
 
-from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unit_info, units
+from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unheld, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .followup import clear_unit, follow_up
@@ -61,6 +61,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         entities.update(given)
         text = (given.get("text") or [""])[0]
     page = _page(entities)
+    if clicked is None and (not_here := unheld.unheld(cat, text or "")):
+        return unheld.answer(cat, not_here)  # never another qualification's facts as this one's
     if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
         intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
                                  or ctx.source_id)
