@@ -174,3 +174,13 @@ def test_units_done_and_what_is_left_in_one_message_are_both_answered(ask, ask_l
 def test_units_done_without_asking_what_is_left_only_records_them(ask):
     a = ask("report_units", "I've done Resolve customer service problems", LearnerContext("sfj-l2"))
     assert "credits so far" not in text(a)
+
+
+@pytest.mark.parametrize("whole", ["all the mandatory units plus", "the mandatory group +"])
+def test_units_named_beside_a_whole_group_are_all_recorded(ask, whole):
+    msg = (f"ive done {whole} Communicate verbally with customers, Resolve customer service problems and "
+           "Provide post-transaction customer service. am I done?")
+    a = ask("report_units", msg, LearnerContext("sfj-l2"))
+    assert len(a.unit_updates) == 8  # Group A's five and the three named
+    assert {"D/506/2119", "A/506/2158", "K/506/2978"} <= set(a.unit_updates)
+    assert "32 of 45 credits" in text(a)

@@ -62,13 +62,22 @@ _NUMBER_WORDS = r"(?:two|three|four|five|six|2|3|4|5|6)"
 _WHOLE_GROUP = re.compile(rf"\b(?:all|every|each)\b[^.,;]*?\bgroup\s+([A-Za-z])\b|\bgroup\s+([A-Za-z])\b[^.,;]*?"
                           rf"\b(?:all|every|completely|whole)\b", re.I)
 _ALL_MANDATORY = re.compile(rf"\b(?:all|every|each|both|{_NUMBER_WORDS})\b[^.,;]*?\b(?:mandatory|compulsory)\b|"
-                            rf"\b(?:mandatory|compulsory)\b[^.,;]*?\b(?:all|every)\b", re.I)
+                            rf"\b(?:mandatory|compulsory)\b[^.,;]*?\b(?:all|every)\b|"
+                            r"\bthe\s+(?:mandatory|compulsory)\s+(?:group|units|ones)\b", re.I)
 
 
 def whole_groups(fragment: str) -> tuple[list[str], bool]:
     """Groups a learner reports as a whole: ("all of group A" -> ["A"], "all the mandatory units" -> mandatory)."""
     letters = [(m.group(1) or m.group(2)).upper() for m in _WHOLE_GROUP.finditer(fragment)]
     return letters, bool(_ALL_MANDATORY.search(fragment))
+
+
+def strip_whole_groups(fragment: str) -> str:
+    """The fragment without its whole-group phrases, so the units named beside them are still read
+    ("all the mandatory units plus Exceed customer expectations")."""
+    for pattern in (_WHOLE_GROUP, _ALL_MANDATORY):
+        fragment = pattern.sub(" ", fragment)
+    return re.sub(r"^\W*(?:units?|ones)\b", " ", fragment.strip(), flags=re.I)
 
 
 # ask_assessment_rule: topic -> words that name it (model.TOPICS vocabulary). A word matches at the start

@@ -110,7 +110,8 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
 # "I've done X, Y and Z. What do I still need?": the second ask in the same message.
 _ASKS_WHAT_IS_LEFT = re.compile(
     r"\b(?:what(?:'?s| is| do i)?\s+(?:still\s+)?(?:left|need|else|remaining)|still\s+need|how\s+(?:many|much)\s+more"
-    r"|left\s+to\s+do|what\s+(?:else\s+)?(?:do\s+)?i\s+(?:still\s+)?(?:need|have\s+to\s+do))", re.I)
+    r"|left\s+to\s+do|what\s+(?:else\s+)?(?:do\s+)?i\s+(?:still\s+)?(?:need|have\s+to\s+do)"
+    r"|am\s+i\s+(?:done|finished|there)|have\s+i\s+(?:passed|finished|completed|done\s+enough)|is\s+that\s+enough)", re.I)
 
 
 def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:

@@ -12,7 +12,7 @@ from catalogue.text import words
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import CLAIMED, PLANNED, status_segments, strip_cues, whole_groups
+from .cues import CLAIMED, PLANNED, status_segments, strip_cues, strip_whole_groups, whole_groups
 from .format import bullets, join_words, payload, plural, unit_label
 from .qualification import ask_to_choose
 from .unit_info import where_else
@@ -39,11 +39,13 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
         for status, fragment in status_segments(text):
             refs = _whole_group_refs(cat, sid, fragment)
             found += [(status, resolve.UnitRef(fragment, r)) for r in refs]
-            if not refs:
-                for hit in resolve.units(cat, strip_cues(fragment), frame):
-                    if hit.ref and frame != sid:
-                        hit.outside = cat.spec(hit.ref, sid) is None
-                    found.append((status, hit))
+            rest = strip_whole_groups(fragment) if refs else fragment
+            for hit in resolve.units(cat, strip_cues(rest), frame):
+                if refs and hit.ref is None and len(words(hit.mention).split()) < 2:
+                    continue  # a stray word left beside "all the mandatory units" is not a unit to ask about
+                if hit.ref and frame != sid:
+                    hit.outside = cat.spec(hit.ref, sid) is None
+                found.append((status, hit))
     if not found:
         return Answer([Reply("I didn't catch a unit name there. Tell me the units by number, code or title, e.g. "
                              "\"I've finished 206 and exceed customer expectations\" or \"I'm planning buddy a "
