@@ -45,3 +45,8 @@ def test_the_answer_says_what_was_checked_and_states_no_other_qualifications_fac
                                      "the highfield diploma units at level 4", "is the habc diploma level 3?"])
 def test_a_level_of_units_is_not_a_level_of_the_qualification(cat, message):
     assert unheld(cat, message) is None
+
+
+def test_pearsons_own_brands_are_pearson(cat):
+    assert unheld(cat, "Edexcel / pearson svq customer service level 4 - minimum age?") is None
+    assert unheld(cat, "pearson btec level 2 certificate in customer service GLH?") is not None

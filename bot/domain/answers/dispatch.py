@@ -88,6 +88,11 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
             answer.set_source = named  # kept for the conversation: the next question needs no naming
         if intent == "report_units" and clicked is None and answer.unit_updates and _ASKS_WHAT_IS_LEFT.search(text or ""):
             answer = _then_what_is_left(cat, answer, ctx)
+        elif intent == "ask_remaining" and clicked is None and ctx.source_id and _REPORTS_UNITS.search(text or ""):
+            # "done units 1, 2, 3 and 5. what do i still need?": record them first, then count them
+            recorded = units.report(cat, text or "", entities, ctx)
+            if recorded.unit_updates:
+                answer = _then_what_is_left(cat, recorded, ctx)
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
     except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
@@ -112,6 +117,9 @@ _ASKS_WHAT_IS_LEFT = re.compile(
     r"\b(?:what(?:'?s| is| do i)?\s+(?:still\s+)?(?:left|need|else|remaining)|still\s+need|how\s+(?:many|much)\s+more"
     r"|left\s+to\s+do|what\s+(?:else\s+)?(?:do\s+)?i\s+(?:still\s+)?(?:need|have\s+to\s+do)"
     r"|am\s+i\s+(?:done|finished|there)|have\s+i\s+(?:passed|finished|completed|done\s+enough)|is\s+that\s+enough)", re.I)
+
+
+_REPORTS_UNITS = re.compile(r"\b(?:i'?ve|i\s+have|i\s+had|done|finished|completed|passed|achieved)\b", re.I)
 
 
 def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:

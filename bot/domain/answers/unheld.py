@@ -19,6 +19,7 @@ from .context import Answer
 _OTHER_BODIES = ("ilm", "ocr", "aqa", "btec", "edexcel", "cmi", "sqa", "vtct", "tquk", "skillsfirst", "focus awards",
                  "open awards", "gateway qualifications", "nocn", "ascentis", "lantra", "proqual", "qualifi", "othm",
                  "cipd", "1st4sport")
+_BRANDS = {"edexcel": "pearson", "btec": "pearson"}  # Pearson's own brands: its other qualifications
 _KINDS = ("certificate", "diploma", "award", "svq", "nvq")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 # "level 3" of a qualification: next to its kind or its awarding body ("level 3 diploma", "highfield
@@ -80,6 +81,7 @@ def unheld(cat, text: str) -> str | None:
     if not foreign and not (kinds and (levels or subject)):
         return None  # no qualification named: nothing to say here
     docs = [d for d in cat.sources.values() if d.qualification is not None]
+    foreign = _BRANDS.get(foreign, foreign)
     if foreign:
         held = [d for d in docs if foreign in d.qualification.title.lower() or foreign in d.qualification.awarding_body.lower()]
         if not held:
