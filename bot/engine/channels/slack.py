@@ -354,15 +354,15 @@ class SlackInput(WebhookChannel):
             text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, incoming.sender_id, input_channel=self.name(),
                                              metadata=metadata))
-        except Exception:
-            logger.exception("Slack message from %s could not be answered", incoming.sender_id)
+        except Exception:  # the webhook has already been acknowledged: log it and keep serving the others
+            logger.exception("A Slack message could not be answered")  # no sender id: it names a person
 
     async def _mark_chosen(self, channel: str, message: dict, title: str) -> None:
         try:
             await self.client.call("chat.update", {"channel": channel, "ts": message["ts"],
                                                    "text": message.get("text", ""),
                                                    "blocks": slack_chosen_blocks(message["blocks"], title)})
-        except Exception:
+        except Exception:  # cosmetic only: the click itself was answered
             logger.warning("Could not mark the clicked Slack message", exc_info=True)
 
     async def bot_user_id(self) -> str:
@@ -370,7 +370,7 @@ class SlackInput(WebhookChannel):
         if self._bot_user_id is None:
             try:
                 self._bot_user_id = (await self.client.call("auth.test", {})).get("user_id") or ""
-            except Exception:
+            except Exception:  # without it a bare @mention is kept in the text; asked again next message
                 logger.warning("Slack auth.test failed", exc_info=True)
                 return ""
         return self._bot_user_id

@@ -368,5 +368,5 @@ class TeamsInput(WebhookChannel):
             }}
             text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
-        except Exception:
-            logger.exception("Teams message from %s could not be answered", sender)
+        except Exception:  # the activity has already been acknowledged: log it and keep serving the others
+            logger.exception("A Teams message could not be answered")  # no sender id: it names a person
