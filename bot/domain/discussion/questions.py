@@ -30,11 +30,20 @@ TEMPLATES = {
     "clarify": "Can you clarify {rest}?",
 }
 WHAT_VERBS = ("identify", "list", "state", "name", "recognise", "recognize", "specify")
-_VOICE = [(r"\btheir own\b", "your own"), (r"\btheir\b", "your"), (r"\bthemselves\b", "yourself"),
-          (r"\bthe learner's\b", "your"), (r"\bthe learner\b", "you")]
+_VOICE = [(r"\bthe learner's\b", "your"), (r"\bthe learner\b", "you")]
+_LEARNERS = [(r"\btheir own\b", "your own"), (r"\btheir\b", "your"), (r"\bthemselves\b", "yourself")]
+# "their" is the learner's until someone else is named ("adapt their response" -> "your response"; but
+# "how customers perceive their experience" keeps "their": it is the customers')
+_OTHERS = re.compile(r"\b(?:customers?|colleagues?|people|others|they|them|clients?|stakeholders?|individuals?|"
+                     r"users?|members?|staff|managers?|teams?|organisations?|businesses?)\b", re.I)
 
 
 def _voice(text: str) -> str:
+    m = _OTHERS.search(text)
+    head, tail = (text[: m.start()], text[m.start():]) if m else (text, "")
+    for pattern, repl in _LEARNERS:
+        head = re.sub(pattern, repl, head, flags=re.IGNORECASE)
+    text = head + tail
     for pattern, repl in _VOICE:
         text = re.sub(pattern, repl, text, flags=re.IGNORECASE)
     return text
