@@ -187,6 +187,6 @@ def test_units_named_beside_a_whole_group_are_all_recorded(ask, whole):
 
 
 def test_what_is_left_with_the_units_done_in_the_same_message_counts_them(ask):
-    a = ask("ask_remaining", "done units 1, 2, 3 and 5. what do i still need?", LearnerContext("svq4"))
+    a = ask("ask_remaining", "svq4 done units 1, 2, 3 and 5. what do i still need?", LearnerContext("svq4"))
     assert len(a.unit_updates) == 4
     assert "38 of 64" in text(a)  # 10 + 10 + 10 + 8 credit points
