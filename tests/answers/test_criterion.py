@@ -9,22 +9,22 @@ def test_criterion_of_a_cg_numbered_unit_in_the_sfj_diploma(ask, cat):
     a = ask("ask_criterion", "what does 2.3 of unit 206 mean?", LearnerContext("sfj-l2"))
     head, verb, evidence = a.replies[0], a.replies[1], a.replies[2]
     assert head.text == ("*AC 2.3* of Communicate verbally with customers (D/506/2119):\n"
-                         "> Communicate clearly, concisely and professionally with customers\n"
+                         "\u201cCommunicate clearly, concisely and professionally with customers\u201d\n"
                          "It belongs to outcome 2: Be able to use customer service language to communicate with customers")
-    assert head.text.splitlines()[1][2:] == cat.spec("D/506/2119", "sfj-l2").criterion("2.3").text
-    assert head.source == "SFJ Awards Level 2 Diploma, line 580"
+    assert head.text.splitlines()[1][1:-1] == cat.spec("D/506/2119", "sfj-l2").criterion("2.3").text
+    assert head.source == "SFJ Awards Level 2 Diploma, unit D/506/2119, AC 2.3, line 580"  # the unit, not only a line
     assert verb.text.startswith('The NCFE Level 1 Certificate in Customer Service glossary of command verbs')
     assert 'does not define "Communicate"' in verb.text and verb.source.endswith("lines 1374-1387")
     assert evidence.text.startswith("*Evidence listed for outcome 2*: The SFJ Awards Level 2 Diploma lists no "
                                     "evidence per outcome; the City & Guilds unit pool lists for the same unit:")
     assert "- observation\n- witness testimony\n- professional discussion" in evidence.text
-    assert evidence.source == "City & Guilds unit pool, line 280"
+    assert evidence.source == "City & Guilds unit pool, unit 206, outcome 2, line 280"
 
 
 def test_command_verb_from_the_ncfe_glossary_is_cited_as_such(ask):
     a = ask("ask_criterion", "explain AC 1.2 in resolve customers complaints", LearnerContext("habc-l3"))
-    assert a.replies[0].text.splitlines()[1] == ("> Explain how to identify those complaints that should prompt a "
-                                                 "review of the service offer and service delivery")
+    assert a.replies[0].text.splitlines()[1] == ("\u201cExplain how to identify those complaints that should prompt a "
+                                                 "review of the service offer and service delivery\u201d")
     verb = a.replies[1]
     assert verb.text == ('*Explain* means: "Provide details about the subject with reasons showing how or why." '
                          '(from the NCFE Level 1 Certificate in Customer Service glossary: your specification does '
@@ -34,7 +34,7 @@ def test_command_verb_from_the_ncfe_glossary_is_cited_as_such(ask):
 
 def test_ncfe_learner_gets_the_glossary_without_the_borrowed_note(ask):
     a = ask("ask_criterion", "what does 1.1 of unit 01 mean", LearnerContext("ncfe-l1"))
-    assert a.replies[0].text.splitlines()[1] == "> State what is meant by 'customer service'"
+    assert a.replies[0].text.splitlines()[1] == "\u201cState what is meant by 'customer service'\u201d"
     assert a.replies[1].text == '*State* means: "Give the main points in brief, clear sentences."'
 
 
@@ -46,17 +46,17 @@ def test_guidance_keyed_by_criterion(ask):
         guidance = [r for r in ask("ask_criterion", more, LearnerContext("habc-l3")).replies
                     if r.text.startswith("*Guidance for 1.1*")]
     assert "In this criterion the learner is required to compare sources of information" in guidance[0].text
-    assert guidance[0].source == "City & Guilds unit pool, line 6378"
+    assert guidance[0].source == "City & Guilds unit pool, unit 308, line 6378"
 
 
 def test_svq_performance_criterion(ask):
     a = ask("ask_criterion", "PC 5 unit 10", LearnerContext("svq4"))
     head = a.replies[0]
     assert head.text.startswith("*PC5* of Unit 10 Handle Referred Customer Complaints (CFACSC8):")
-    assert ("> identify a range of possible solutions that balance customer expectations and your organisation's "
+    assert ("\u201cidentify a range of possible solutions that balance customer expectations and your organisation's "
             "service offer") in head.text
     assert "element E2: Take action to deal with referred customer complaints" in head.text
-    assert head.source == "Pearson SVQ 4 in Customer Service (SCQF Level 8), line 1105"
+    assert head.source == "Pearson SVQ 4 in Customer Service (SCQF Level 8), unit 10, PC5, line 1105"
 
 
 def test_svq_knowledge_statement(ask):

@@ -118,7 +118,7 @@ def test_svq_unit_without_lists_gets_the_general_statement(ask):
 def test_outcome_that_does_not_exist(ask):
     reply = ask("ask_evidence_allowed", "can I use observation for unit 206 outcome 5", LearnerContext("sfj-l2")).replies[0]
     assert reply.text == "Communicate verbally with customers (D/506/2119) has no outcome 5; its outcomes are 1 and 2."
-    assert reply.source == "SFJ Awards Level 2 Diploma, D/506/2119, line 566"
+    assert reply.source == "SFJ Awards Level 2 Diploma, unit D/506/2119, line 566"
 
 
 def test_allowed_without_unit_asks_for_it(ask):

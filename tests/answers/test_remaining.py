@@ -20,9 +20,11 @@ def test_remaining_reports_each_group_and_the_total(ask):
     assert "- Total: 6 of at least 45 credits (*39 to go*)" in first.text
     assert first.source == "SFJ Awards Level 2 Diploma, rules of combination, line 130"
     suggestion = a.replies[1].text
-    assert suggestion.startswith("*Quickest way to finish* (fewest extra credits: +39 credits")
+    # the plan with the fewest hours has no more credits than any other: one plan, truly the quickest
+    # (it used to be called "quickest" at +253 GLH beside a +217 GLH plan; issue 18)
+    assert suggestion.startswith("*Quickest way to finish* (fewest extra credits and fewest hours: +39 credits, +217 GLH)")
     assert "Group A: its 5 mandatory units above" in suggestion
-    assert "*Fewest guided learning hours*" in a.replies[2].text
+    assert len(a.replies) == 2
 
 
 def test_habc_level_three_shortfall(ask):
@@ -202,3 +204,16 @@ def test_remaining_names_the_missing_mandatory_units_by_reference(ask):
     t = text(ask("ask_remaining", "what's left", LearnerContext("sfj-l2", claimed=["A/506/2130"])))
     for ref in ("F/506/2131", "J/506/2132", "A/506/1964", "L/506/1788"):
         assert ref in t
+
+
+def test_one_plan_with_fewest_credits_and_fewest_hours_is_the_quickest(ask):
+    # NCFE: a set of 23 credits with the fewest hours exists, so it is the one plan, and truly quickest
+    replies = ask("ask_remaining", "what do I still need", LearnerContext("ncfe-l1")).replies
+    plans = [r.text.split("\n")[0] for r in replies[1:]]
+    assert plans == ["*Quickest way to finish* (fewest extra credits and fewest hours: +23 credits, +143 GLH):"]
+
+
+def test_without_hours_a_plan_is_not_called_quickest(ask):
+    # the SVQ states no GLH: the plan has the fewest credit points, which says nothing of time
+    replies = ask("ask_remaining", "what do I still need", LearnerContext("svq4")).replies
+    assert [r.text.split("\n")[0] for r in replies[1:]] == ["*Fewest extra SCQF credit points* (+64 SCQF credit points):"]

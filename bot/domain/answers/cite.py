@@ -5,7 +5,7 @@ from typing import Iterable
 
 from catalogue.model import Citation, UnitSpec
 
-_MAX_SECTION = 48  # longer section headings are left out of the attribution: it must stay one short line
+_MAX_SECTION = 48  # longer section headings are cut short: the attribution must stay one short line
 
 
 def name(cat, source_id: str) -> str:
@@ -40,14 +40,26 @@ def cite(cat, citations: Iterable[Citation]) -> str:
     for source_id, cs in by_source.items():
         sections = {c.section for c in cs}
         section = next(iter(sections)) if len(sections) == 1 else None
-        where = f"{section}, " if section and len(section) <= _MAX_SECTION else ""
+        where = f"{_clip(section)}, " if section else ""
         out.append(f"{name(cat, source_id)}, {where}{lines(cs)}")
     return "; ".join(out)
 
 
+def _clip(section: str) -> str:
+    """A long section heading cut at a word, so the reader still learns where to look."""
+    if len(section) <= _MAX_SECTION:
+        return section
+    return section[:_MAX_SECTION].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+
+
+def unit_part(cat, spec: UnitSpec) -> str:
+    """"SFJ Awards Level 2 Diploma, unit 206": the specification and the unit, as a reader finds them."""
+    number = f"unit {spec.number}" if spec.number else f"unit {spec.ref}"
+    return f"{name(cat, spec.source)}, {number}"
+
+
 def unit_source(cat, spec: UnitSpec) -> str:
-    number = f"unit {spec.number}" if spec.number else spec.ref
-    return f"{name(cat, spec.source)}, {number}, line {spec.line}"
+    return f"{unit_part(cat, spec)}, line {spec.line}"
 
 
 def rules_source(cat, source_id: str) -> str:

@@ -73,7 +73,8 @@ def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
 def criterion_sections(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -> list[tuple[str, str | None]]:
     outcome = spec.outcome_of(c.ref)
     number = f"Unit {spec.number} " if spec.number else ""
-    head = f"*{criterion_label(c)}* of {number}{spec.title} ({spec.ref}):\n> {c.text}"
+    # the criterion's own words, quoted on their own line (a literal "> " is not a quote in every channel)
+    head = f"*{criterion_label(c)}* of {number}{spec.title} ({spec.ref}):\n\u201c{c.text}\u201d"
     if outcome is not None:
         word = "element" if outcome.kind == "element" else "outcome"
         head += f"\nIt belongs to {word} {outcome.number}: {outcome.text}"
@@ -81,7 +82,7 @@ def criterion_sections(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -
         head += "\nIt is a knowledge and understanding statement of the unit."
     if ctx.source_id and spec.source != ctx.source_id and cat.spec(spec.ref, ctx.source_id) is None:
         head += f"\n(This unit is not in your {cite.title(cat, ctx.source_id)}.)"
-    sections: list[tuple[str, str | None]] = [(head, f"{cite.name(cat, spec.source)}, line {c.line}")]
+    sections: list[tuple[str, str | None]] = [(head, f"{cite.unit_part(cat, spec)}, {criterion_label(c)}, line {c.line}")]
     verb = _verb(cat, spec, c, ctx)
     if verb:
         sections.append(verb)
@@ -101,14 +102,14 @@ def _guidance(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> lis
         o = s.outcome_of(c.ref)
         whose = "" if s is spec else f" (from the {cite.name(cat, s.source)}, which has guidance for this unit)"
         if other is not None and other.guidance:
-            return [(f"*Guidance for {c.ref}*{whose}:\n{other.guidance}", f"{cite.name(cat, s.source)}, line {other.line}")]
+            return [(f"*Guidance for {c.ref}*{whose}:\n{other.guidance}", f"{cite.unit_part(cat, s)}, line {other.line}")]
         parts = []
         if o is not None and o.guidance:
             parts.append(f"*Guidance for outcome {o.number}*{whose}:\n{o.guidance}")
         if o is not None and o.range:
             parts.append(f"*Range*:\n{o.range}")
         if parts:
-            return [("\n".join(parts), f"{cite.name(cat, s.source)}, outcome {o.number}, line {o.line}")]
+            return [("\n".join(parts), f"{cite.unit_part(cat, s)}, outcome {o.number}, line {o.line}")]
     return []
 
 
@@ -181,7 +182,7 @@ def _evidence(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> lis
             text = (f"*Evidence listed for outcome {o.number}*:{whose}\n" + bullets(o.evidence))
             if o.notes:
                 text += "\n" + "\n".join(o.notes)
-            return [(text, f"{cite.name(cat, s.source)}, line {o.evidence_line or o.line}")]
+            return [(text, f"{cite.unit_part(cat, s)}, outcome {o.number}, line {o.evidence_line or o.line}")]
     word = "element" if outcome.kind == "element" else "outcome"
     return [(f"None of my specifications lists evidence for {word} {outcome.number} of this unit; the "
              f"{cite.name(cat, spec.source)} names evidence types for the whole qualification (ask me \"what is "

@@ -132,12 +132,20 @@ def _suggestions(cat, sid: str, done: list[str], result: rules.Remaining, cn: st
     if not result.possible:
         return [result.note or "No set of additional units can complete the qualification from these units."]
     by_credits = result.suggestions[0]
-    blocks = ["\n".join([f"*Quickest way to finish* (fewest extra {cn}: {_size(by_credits, cn)}):",
-                         *_suggestion_lines(cat, sid, by_credits, cn)])]
     by_glh = rules.suggest(cat, sid, done, "glh", 1)
-    if by_glh and by_glh[0].minimised == "glh" and set(by_glh[0].units) != set(by_credits.units):
-        blocks.append("\n".join([f"*Fewest guided learning hours* ({_size(by_glh[0], cn)}):",
-                                 *_suggestion_lines(cat, sid, by_glh[0], cn)]))
+    glh = by_glh[0] if by_glh and by_glh[0].minimised == "glh" else None
+    if glh is not None and glh.credits <= by_credits.credits:
+        by_credits = glh  # as few credits and fewer hours: one plan is best on both counts
+    other = glh if glh is not None and set(glh.units) != set(by_credits.units) else None
+    # Each plan is named by what it minimises: "quickest" only when it also needs the fewest hours.
+    if glh is not None and other is None:
+        first = f"*Quickest way to finish* (fewest extra {cn} and fewest hours: {_size(by_credits, cn)}):"
+    else:
+        first = f"*Fewest extra {cn}* ({_size(by_credits, cn)}):"
+    blocks = ["\n".join([first, *_suggestion_lines(cat, sid, by_credits, cn)])]
+    if other is not None:
+        blocks.append("\n".join([f"*Fewest guided learning hours* ({_size(other, cn)}):",
+                                  *_suggestion_lines(cat, sid, other, cn)]))
     return blocks
 
 

@@ -114,20 +114,18 @@ def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
 
 
 def differences_text(cat, differences: list[Difference]) -> list[str]:
+    """Real differences between sources only: differences of case, quotes or hyphens change nothing a
+    learner must do, so they stay in the catalogue (and the API) and are not said in the chat."""
     real = [d for d in differences if not d.minor]
-    minor = [d for d in differences if d.minor]
-    if not real and not minor:
+    if not real:
         return []
-    rows = ["- Where the sources differ:"] if real else []
+    rows = ["- Where the sources differ:"]
     for d in real[:_MAX_DIFFERENCES]:
         what = _FIELD_NAMES.get(d.field, d.field) + (f" {d.item}" if d.item else "")
         values = "; ".join(f"{_short(v)} in the {cite.name(cat, s)}" for s, v in d.values.items())
         rows.append(f"  {what}: {values}")
     if len(real) > _MAX_DIFFERENCES:
         rows.append(f"  ...and {len(real) - _MAX_DIFFERENCES} more differences.")
-    if minor:
-        rows.append(f"- The wording of {plural(len(minor), 'outcome or criterion', 'outcomes or criteria')} "
-                    f"differs between sources only in case, quotes, hyphens or punctuation.")
     return rows
 
 
