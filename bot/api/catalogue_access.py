@@ -33,19 +33,24 @@ def find_unit(cat, ref: str) -> Unit:
     return unit
 
 
-def qualification_doc(cat, qualification_id: str, any_source: bool = False) -> SourceDocument:
+def qualification_doc(cat, qualification_id: str) -> SourceDocument:
+    """A qualification or the unit pool (every source learners can be enrolled on), by source id."""
     doc = cat.sources.get(qualification_id)
-    if doc is None or (doc.qualification is None and not any_source):
-        known = [d.id for d in (cat.sources.values() if any_source else cat.qualifications())]
-        raise HTTPException(404, f"No qualification '{qualification_id}'. Known: {', '.join(known)}.")
+    if doc is None:
+        raise HTTPException(404, f"No qualification '{qualification_id}'. Known: {', '.join(cat.sources)}.")
     return doc
 
 
 def summary_of(cat, doc: SourceDocument) -> s.QualificationSummary:
     q = doc.qualification
-    return s.QualificationSummary(id=doc.id, title=q.title, awarding_body=q.awarding_body, number=q.number,
-                                  level=q.level, framework=q.framework, credits=q.credits, glh=q.glh,
-                                  status=q.status, units=len(cat.units_in(doc.id)))
+    units = len(cat.units_in(doc.id))
+    if q is None:  # the City & Guilds unit pool: units only, no qualification facts to state
+        return s.QualificationSummary(id=doc.id, kind="unit pool", title=doc.short_name, awarding_body=None,
+                                      number=None, level=None, framework=None, credits=None, glh=None, status=None,
+                                      units=units)
+    return s.QualificationSummary(id=doc.id, kind="qualification", title=q.title, awarding_body=q.awarding_body,
+                                  number=q.number, level=q.level, framework=q.framework, credits=q.credits, glh=q.glh,
+                                  status=q.status, units=units)
 
 
 def unit_summary(cat, source_id: str, spec: UnitSpec) -> s.UnitSummary:

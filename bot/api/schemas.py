@@ -143,9 +143,10 @@ class RulesOut(BaseModel):
 
 
 class QualificationSummary(BaseModel):
-    id: str  # the catalogue source id, e.g. "habc-l3"
+    id: str  # the catalogue source id, e.g. "habc-l3"; enrol learners with it
+    kind: Literal["qualification", "unit pool"]  # a unit pool (City & Guilds) has units but no rules of combination
     title: str
-    awarding_body: str
+    awarding_body: Optional[str]  # None where the source does not state one (the unit pool)
     number: Optional[str]
     level: Optional[int]
     framework: Optional[str]

@@ -12,10 +12,21 @@ def get(world: World, path: str, role: str = "learner"):
 
 def test_qualifications(world):
     body = get(world, "/api/qualifications").json()
-    assert [q["id"] for q in body] == ["sfj-l2", "habc-l3", "ncfe-l1", "svq4"]  # the C&G unit pool is not one
+    assert [q["id"] for q in body] == ["sfj-l2", "habc-l3", "cg-pool", "ncfe-l1", "svq4"]
     habc = body[1]
-    assert habc["title"] == "HABC Level 3 Diploma in Customer Service (QCF)"
+    assert habc["title"] == "HABC Level 3 Diploma in Customer Service (QCF)" and habc["kind"] == "qualification"
     assert (habc["number"], habc["credits"], habc["glh"], habc["units"]) == ("601/4027/6", 55, "289-375", 45)
+    # the unit pool learners can be enrolled on (issue 18): its id, its units, and no invented qualification facts
+    pool = body[2]
+    assert (pool["kind"], pool["title"], pool["units"]) == ("unit pool", "City & Guilds unit pool", 45)
+    assert (pool["number"], pool["level"], pool["credits"], pool["awarding_body"]) == (None, None, None, None)
+
+
+def test_unit_pool_detail_and_units(world):
+    pool = get(world, "/api/qualifications/cg-pool").json()
+    assert (pool["kind"], pool["rules"], pool["aliases"]) == ("unit pool", None, [])
+    units = get(world, "/api/qualifications/cg-pool/units").json()
+    assert len(units) == 45 and units[0]["ref"] == "D/506/2119" and units[0]["number"] == "206"
 
 
 def test_qualification_rules(world):
@@ -71,8 +82,7 @@ def test_unit_detail_marks_professional_discussion(world):
 
 
 @pytest.mark.parametrize("path, words", [
-    ("/api/qualifications/cg-pool", "No qualification 'cg-pool'"),
-    ("/api/qualifications/nope", "Known: sfj-l2, habc-l3, ncfe-l1, svq4"),
+    ("/api/qualifications/nope", "Known: sfj-l2, habc-l3, cg-pool, ncfe-l1, svq4"),
     ("/api/qualifications/nope/units", "No qualification 'nope'"),
     ("/api/units/Z/999/9999", "No unit with reference 'Z/999/9999'"),
     ("/api/units/Z/999/9999/criteria", "No unit with reference"),

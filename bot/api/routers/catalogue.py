@@ -49,13 +49,18 @@ def _specs(cat, ref: str, source: Optional[str]) -> list[UnitSpec]:
 
 @router.get("/qualifications", response_model=list[s.QualificationSummary])
 def qualifications(cat=Depends(get_catalogue)):
-    return [summary_of(cat, doc) for doc in cat.qualifications()]
+    """Every source a learner can be enrolled on: the qualifications and the City & Guilds unit pool
+    (kind "unit pool"). The id is the one to give POST /api/enrolments."""
+    return [summary_of(cat, doc) for doc in cat.sources.values()]
 
 
 @router.get("/qualifications/{qualification_id}", response_model=s.QualificationOut)
 def qualification(qualification_id: str, cat=Depends(get_catalogue)):
     doc = qualification_doc(cat, qualification_id)
     q = doc.qualification
+    if q is None:  # the unit pool
+        return s.QualificationOut(**summary_of(cat, doc).model_dump(), tqt=None, dates={}, grading=None, age=None,
+                                  entry=None, aliases=[], rules=None)
     rules = None
     if q.rules is not None:
         r = q.rules
@@ -101,5 +106,5 @@ def search(q: Annotated[str, Query(min_length=1, max_length=200, description="wo
     if not q.strip():
         raise HTTPException(422, "Invalid request: q: type some words to search for.")
     if source is not None:
-        qualification_doc(cat, source, any_source=True)
+        qualification_doc(cat, source)
     return search_catalogue(cat, q, source, limit)
