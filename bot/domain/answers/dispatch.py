@@ -14,7 +14,7 @@ from typing import Callable
 
 from bot.domain.replies import Reply
 
-from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, smalltalk, unheld, unit_info, units
+from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, route, smalltalk, unheld, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .followup import clear_unit, follow_up
@@ -66,6 +66,13 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
         intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
                                  or ctx.source_id)
+    if clicked is None and route.asks_more(intent, text or ""):
+        # "svq 4 rules of combination" is not a choice; an unsure intent may still be answerable
+        has_qualification = bool(ctx.source_id or named_qualification(cat, text or "", entities))
+        if _names_a_unit(cat, text or "", ctx, entities):
+            intent = "ask_unit_info"  # a unit's title may hold a topic's words ("... through a contact centre")
+        else:
+            intent = route.reroute(intent, text or "", has_qualification)
     if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
     if intent not in _CATALOGUE:
