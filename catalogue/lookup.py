@@ -298,7 +298,8 @@ def find_unit(cat, query: str, source: Optional[str] = None, limit: int = 5) -> 
 _URN_IN_TEXT = re.compile(r"\b[A-Za-z]\s?/\s?\d{3}\s?/\s?\d{4}\b|\b[A-Za-z]\d{7}\b|\bCFA[A-Za-z]{2,3}\s?\d{1,3}\b", re.I)
 _SEP = re.compile(r"\s*(?:[,;\n]|\band\b(?!/)|&|\+|\bplus\b|\balso\b|\bthen\b)\s*", re.I)
 _CHATTER = re.compile(
-    r"^(?:(?:hi|hello|ok|okay|so|well|yes|yeah|right)\b[,!.]*\s*)*"
+    r"^[\s:;,.!?\-–—]*"  # what a cut-out qualification left ("SVQ 4: done units 1, 2")
+    r"(?:(?:hi|hello|ok|okay|so|well|yes|yeah|right)\b[,!.]*\s*)*"
     r"(?:i\s*(?:'ve|have|ve|'m|am)?\s*)?(?:now\s+|just\s+|already\s+|also\s+)*"
     r"(?:(?:finished|done|completed|complete|achieved|passed|got|did|been signed off(?: for)?|signed off"
     r"|doing|want to do)\b[:\s-]*)?"

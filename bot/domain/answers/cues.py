@@ -59,16 +59,24 @@ def strip_cues(fragment: str) -> str:
 
 
 _NUMBER_WORDS = r"(?:two|three|four|five|six|2|3|4|5|6)"
-_WHOLE_GROUP = re.compile(rf"\b(?:all|every|each)\b[^.,;]*?\bgroup\s+([A-Za-z])\b|\bgroup\s+([A-Za-z])\b[^.,;]*?"
-                          rf"\b(?:all|every|completely|whole)\b", re.I)
+# a group reported whole: "all of group A", "everything in group A", "both group B units", "group C all done",
+# or a group right after a done/planned word with no unit named after it ("done group A plus 06")
+_GROUP_DONE = r"(?:done|did|finished|completed|passed|achieved|got|doing|planning|taking)"
+_WHOLE_GROUP = re.compile(rf"\b(?:all|every|everything|each|both)\b[^.,;]*?\bgroup\s+([A-Za-z])\b|\bgroup\s+([A-Za-z])\b"
+                          rf"[^.,;]*?\b(?:all|every|completely|whole)\b|\b{_GROUP_DONE}\s+(?:the\s+)?group\s+([A-Za-z])\b"
+                          rf"(?!\s*(?:units?\s*)?\d)|\bgroup\s+([A-Za-z])\s+(?:is\s+|all\s+)?(?:done|finished|completed)\b", re.I)
 _ALL_MANDATORY = re.compile(rf"\b(?:all|every|each|both|{_NUMBER_WORDS})\b[^.,;]*?\b(?:mandatory|compulsory)\b|"
                             rf"\b(?:mandatory|compulsory)\b[^.,;]*?\b(?:all|every)\b|"
-                            r"\bthe\s+(?:mandatory|compulsory)\s+(?:group|units|ones)\b", re.I)
+                            r"\bthe\s+(?:mandatory|compulsory)\s+(?:group|units|ones)\b|"
+                            r"\b(?:mandatory|compulsory)(?:\s+(?:units|ones|group))?\s+(?:are\s+|is\s+|all\s+)?"
+                            r"(?:done|finished|completed)\b|"
+                            rf"\b{_GROUP_DONE}\s+(?:the\s+)?(?:mandatory|compulsory)(?:\s+(?:units|ones|group))?\s*(?:[,.;+&]|"
+                            r"\band\b|\bplus\b|$)", re.I)
 
 
 def whole_groups(fragment: str) -> tuple[list[str], bool]:
     """Groups a learner reports as a whole: ("all of group A" -> ["A"], "all the mandatory units" -> mandatory)."""
-    letters = [(m.group(1) or m.group(2)).upper() for m in _WHOLE_GROUP.finditer(fragment)]
+    letters = [next(g for g in m.groups() if g).upper() for m in _WHOLE_GROUP.finditer(fragment)]
     return letters, bool(_ALL_MANDATORY.search(fragment))
 
 

@@ -16,7 +16,7 @@ from bot.domain.replies import Reply
 
 from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, route, smalltalk, unheld, unit_info, units
 from .context import Answer, LearnerContext
-from .cues import RULE_TOPICS, topics_in
+from .cues import RULE_TOPICS, status_segments, topics_in
 from .followup import clear_unit, follow_up
 from .format import fit, parse_payload, payload
 
@@ -66,7 +66,9 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
         intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
                                  or ctx.source_id)
-    if clicked is None and route.asks_more(intent, text or ""):
+    if clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
+        intent = "ask_remaining"  # "done 206 207 ... 224 - what's left?": whatever the classifier made of the list
+    elif clicked is None and route.asks_more(intent, text or ""):
         # "svq 4 rules of combination" is not a choice; an unsure intent may still be answerable
         has_qualification = bool(ctx.source_id or named_qualification(cat, text or "", entities))
         if _names_a_unit(cat, text or "", ctx, entities):
@@ -91,15 +93,17 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
             replace(ctx, source_id=named)
     try:
         answer = handler(cat, text or "", entities, ctx, page=page) if paged else handler(cat, text or "", entities, ctx)
-        if named is not None and answer.set_source is None and own is None:
-            answer.set_source = named  # kept for the conversation: the next question needs no naming
         if intent == "report_units" and clicked is None and answer.unit_updates and _ASKS_WHAT_IS_LEFT.search(text or ""):
             answer = _then_what_is_left(cat, answer, ctx)
-        elif intent == "ask_remaining" and clicked is None and ctx.source_id and _REPORTS_UNITS.search(text or ""):
+        elif intent == "ask_remaining" and clicked is None and ctx.source_id and _reports(text or ""):
             # "done units 1, 2, 3 and 5. what do i still need?": record them first, then count them
             recorded = units.report(cat, text or "", entities, ctx)
             if recorded.unit_updates:
                 answer = _then_what_is_left(cat, recorded, ctx)
+            elif recorded.pending_choice:
+                answer = recorded  # "which unit did you mean by ...?" comes before any count
+        if named is not None and answer.set_source is None and own is None:
+            answer.set_source = named  # kept for the conversation: the next question needs no naming
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
     except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
@@ -121,12 +125,30 @@ def named_qualification(cat, text: str, entities: dict[str, list[str]]) -> str |
 
 # "I've done X, Y and Z. What do I still need?": the second ask in the same message.
 _ASKS_WHAT_IS_LEFT = re.compile(
-    r"\b(?:what(?:'?s| is| do i)?\s+(?:still\s+)?(?:left|need|else|remaining)|still\s+need|how\s+(?:many|much)\s+more"
+    r"\b(?:what(?:'?s| is| do i)?\s+(?:still\s+)?(?:left|need|else|remaining|missing)|still\s+need|how\s+(?:many|much)\s+more"
     r"|left\s+to\s+do|what\s+(?:else\s+)?(?:do\s+)?i\s+(?:still\s+)?(?:need|have\s+to\s+do)"
-    r"|am\s+i\s+(?:done|finished|there)|have\s+i\s+(?:passed|finished|completed|done\s+enough)|is\s+that\s+enough)", re.I)
+    r"|am\s+i\s+(?:done|finished|there|complete)|have\s+i\s+(?:passed|finished|completed|done\s+enough|got\s+enough)"
+    r"|is\s+(?:that|this|it)\s+(?:enough|ok|okay|all|everything|sufficient)|(?:got|have)\s+enough|enough\s+(?:credits|units)"
+    r"|how\s+many\s+(?:\w+\s+){0,3}(?:credits?|credit\s+points|units)\s+(?:is\s+that|have\s+i|do\s+i\s+have|does\s+that))", re.I)
 
 
-_REPORTS_UNITS = re.compile(r"\b(?:i'?ve|i\s+have|i\s+had|done|finished|completed|passed|achieved)\b", re.I)
+# the intents a message listing units and asking what is left is often taken for (a long list of codes
+# reads like nothing the classifier saw); an evidence or what-if question keeps its own intent
+_MAY_REPORT_UNITS = {"nlu_fallback", "report_units", "ask_remaining", "ask_group_credits", "ask_qualification_info",
+                     "ask_unit_info", "ask_list_units", "choose_qualification", "out_of_scope", "affirm"}
+
+
+def _reports(text: str) -> bool:
+    return status_segments(text)[0][0] is not None
+
+
+def reports_then_asks_what_is_left(cat, text: str) -> bool:
+    """'I've done X, Y and Z - what's left?', 'doing group A plus 17 and 18, is that enough?'."""
+    return (bool(_ASKS_WHAT_IS_LEFT.search(text)) and _reports(text) and not _WHAT_IF.match(text)
+            and not resolve.evidence_types(cat, text))
+
+
+_WHAT_IF = re.compile(r"\s*(?:so\s+|and\s+|ok\s+)?(?:what\s+(?:if|about|happens\s+if)|if\s+i|suppose|imagine)\b", re.I)
 
 
 def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:
@@ -135,10 +157,9 @@ def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:
     planned = [r for r, status in recorded.unit_updates.items() if status == "planned"]
     after = replace(ctx, claimed=list(dict.fromkeys(ctx.claimed + claimed)),
                     planned=list(dict.fromkeys(ctx.planned + planned)))
-    left = remaining.remaining(cat, "", {}, after, page=1)
-    # the report's own "What do I still need?" button is answered here already
-    for reply in recorded.replies:
-        reply.buttons = [b for b in reply.buttons if "ask_remaining" not in b.payload]
+    left = remaining.remaining(cat, "", {}, after, page=1, plan=not claimed)  # only planned: is the plan enough?
+    # the report's own progress line ("Ask 'what do I still need?'") is answered here already
+    recorded.replies = [r for r in recorded.replies if not any("ask_remaining" in b.payload for b in r.buttons)]
     recorded.replies += left.replies
     return recorded
 

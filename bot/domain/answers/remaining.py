@@ -100,28 +100,31 @@ def summary(cat, result: rules.Remaining) -> str:
     return "\n".join(lines)
 
 
-def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1,
+              plan: bool = False) -> Answer:
+    """What is left counting the finished units, or with `plan` the finished and planned ones ("I'm doing
+    group A plus 17 and 18, is that enough?")."""
     if ctx.source_id is None:
         return ask_to_choose(cat, "First tell me your qualification, then I can work out what you still need.")
     sid = ctx.source_id
-    done = ctx.done
+    done = list(dict.fromkeys(ctx.done + ctx.planned)) if plan else ctx.done
     result = rules.remaining(cat, sid, done, "credits", 1)
     report = result.report
     q = cat.source(sid).qualification
     cn = report.credit_name
+    counted = f"{plural(len(done), 'unit')} you've finished or planned" if plan else \
+        f"{plural(len(done), 'unit')} you've finished"
     if report.valid:
-        head = (f"With the {plural(len(done), 'unit')} you've told me about, you meet the rules of combination of "
-                f"the *{q.title}* ({report.credits} {cn}).")
+        head = (f"With the {counted}, you meet the rules of combination of the *{q.title}* ({report.credits} {cn}).")
     else:
-        head = (f"*{q.title}*: {report.credits} of {report.min_credits} {cn} so far, counting "
-                f"{plural(len(done), 'unit')} you've finished.")
+        head = f"*{q.title}*: {report.credits} of {report.min_credits} {cn} so far, counting {counted}."
     unconfirmed = [r for r in ctx.claimed if r not in ctx.achieved]
     if unconfirmed:
         head += f" ({plural(len(unconfirmed), 'unit is', 'units are')} your own claim, not yet confirmed by your assessor.)"
     sections = [("\n".join([head, *_status_lines(cat, report)]), cite.rules_source(cat, sid))]
     if not report.valid:
         sections += [(block, cite.rules_source(cat, sid)) for block in _suggestions(cat, sid, done, result, cn)]
-    if ctx.planned:
+    if ctx.planned and not plan:
         sections.append((_with_planned(cat, sid, done, ctx.planned, cn), cite.rules_source(cat, sid)))
     buttons = [Button("List my optional units", payload("ask_list_units", text="optional units"))]
     return Answer(paged(sections, intent="ask_remaining", message=text, page=page, buttons=buttons))

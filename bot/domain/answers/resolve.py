@@ -147,13 +147,19 @@ def strip_refs(text: str) -> str:
 _NUMBERED_QUALIFICATION = re.compile(r"\b(?:svq|scqf(?:\s*level)?|level|lvl|l)\s*\d\b(?!\s*(?:units?|credits?)\b)", re.I)
 
 
+_BODY_OR_KIND = re.compile(r"\b\d{3}/\d{4}/\d\b|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|highfield(?:\s+abc)?|ncfe|"
+                           r"pearson|edexcel|city\s*(?:&|and)?\s*guilds|c\s*(?:&|and)\s*g|cg|svq|scqf|diploma|certificate|"
+                           r"qualification)\b", re.I)
+
+
 def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
     """Every unit a message mentions, in order (report_units: "206, 207 and exceed customer expectations").
 
     Within a qualification, a mention lookup drops because it names no unit of that qualification
     (a C&G "206" said by an SVQ learner) is looked up across all sources, so it can be refused by name.
     """
-    text = _NUMBERED_QUALIFICATION.sub(" ", text)  # the 4 of "SVQ 4: done units 1, 2" is not a unit
+    # the qualification's own name is not a unit: "SVQ 4: done units 1, 2", "sfj l2 - done 206 and 207"
+    text = _BODY_OR_KIND.sub(" ", _NUMBERED_QUALIFICATION.sub(" ", text))
     text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # "206 207 and 221": numbers side by side are a list
     found = [_judge(cat, f, source_id) for f in lookup.extract_unit_refs(cat, text, source_id)]
     if source_id is not None:

@@ -1,0 +1,80 @@
+"""Issue 13 patterns 2, 4 and 6 without Rasa: a message that reports units and asks what is left gets both,
+whatever intent the classifier gave it; long lists are recorded whole; whole groups are read in their
+everyday phrasings. Phrasings written from the specifications' rules of combination."""
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.answers import LearnerContext
+from bot.domain.answers.cues import whole_groups
+from bot.domain.answers import resolve
+
+from .conftest import text
+
+SVQ_SOME = ["CFACSF5", "CFACSF6", "CFACSA18", "CFACSB13"]  # units 1, 2, 4, 6: 10 + 10 + 11 + 10 = 41
+
+
+@pytest.mark.parametrize("message, source, expected", [
+    ("Pearson SVQ: finished units 1, 2, 4 and 6", "svq4", SVQ_SOME),
+    ("svq4 - done 1 2 4 6", "svq4", SVQ_SOME),
+    ("sfj l2 - done 206 and 207", None, ["D/506/2119", "T/506/2126"]),
+    ("highfield level 3: done units 1, 2", "habc-l3", ["L/506/2150", "Y/506/2152"]),
+])
+def test_the_qualification_named_first_takes_no_unit_with_it(cat, message, source, expected):
+    assert [u.ref for u in resolve.units(cat, message, source)] == expected
+
+
+def test_thirteen_units_named_are_thirteen_recorded(ask):
+    message = "ncfe level 1 - finished 01 02 03 04 05 06 07 08 09 10 11 14 15, have I got enough?"
+    a = ask("nlu_fallback", message, LearnerContext())
+    assert len(a.unit_updates) == 13 and set(a.unit_updates.values()) == {"claimed"}
+    t = text(a)
+    # 14 (group A) + 18 (group B, six units of 3) + 6 (14, 15) = 38 of 23: complete
+    assert "meet the rules of combination" in t and "38" in t, t
+    assert a.set_source == "ncfe-l1"
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "report_units", "ask_remaining", "ask_unit_info", "affirm"])
+def test_units_reported_then_what_is_left_is_answered_whatever_the_intent(ask, intent):
+    a = ask(intent, "Pearson SVQ: finished units 1, 2, 4 and 6. what's missing?", LearnerContext("svq4"))
+    t = text(a)
+    assert set(a.unit_updates) == set(SVQ_SOME)
+    # 41 of 64; level 8: 41 of 48 (7 short); groups D and E still need a unit each
+    assert "41 of 64" in t and "7 short" in t and "23 to go" in t, t
+    assert "Group D" in t and "Handle Referred Customer Complaints" in t
+    assert 'Ask "what do I still need?"' not in t  # answered here, not offered
+
+
+def test_the_whole_plan_is_counted_when_only_planned_units_are_named(ask):
+    a = ask("report_units", "NCFE L1: I'm doing group A plus units 14 and 15, is that enough?", LearnerContext())
+    t = text(a)
+    assert set(a.unit_updates.values()) == {"planned"} and len(a.unit_updates) == 7
+    # 14 + 3 + 3 = 20 of 23; group B (6 credits) not started
+    assert "20 of 23" in t and "finished or planned" in t and "6 more needed" in t, t
+
+
+def test_a_what_if_keeps_its_own_intent(cat):
+    from bot.domain.answers.dispatch import reports_then_asks_what_is_left
+    assert not reports_then_asks_what_is_left(cat, "what if I had done 206 instead, what's left?")
+    assert not reports_then_asks_what_is_left(cat, "I've done a witness testimony, is that enough?")
+    assert reports_then_asks_what_is_left(cat, "done 206 and 207, what's left?")
+
+
+@pytest.mark.parametrize("fragment, letters, mandatory", [
+    ("I've finished everything in group C", ["C"], False),
+    ("done both group B units", ["B"], False),
+    ("I've done group A plus units 06 and 07", ["A"], False),
+    ("group B is done", ["B"], False),
+    ("mandatory done, plus 206", [], True),
+    ("I've done the mandatory ones and 206", [], True),
+    ("done group A unit 3", [], False),  # a unit of the group, not the group
+    ("done the mandatory unit Deliver customer service", [], False),  # one unit
+])
+def test_whole_groups_in_everyday_phrasings(fragment, letters, mandatory):
+    assert whole_groups(fragment) == (letters, mandatory)
+
+
+def test_a_whole_group_and_units_beside_it_are_all_recorded(ask):
+    a = ask("report_units", "I've done everything in group A and both group B units", LearnerContext("sfj-l2"))
+    assert set(a.unit_updates) == {"A/506/2130", "F/506/2131", "J/506/2132", "A/506/1964", "L/506/1788",
+                                   "D/506/2119", "T/506/2126"}
