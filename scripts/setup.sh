@@ -69,6 +69,22 @@ if [ "${1:-}" = "--test-tools" ] && ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# ... and the npm packages the browser tests inject into pages (axe-core, rasa-webchat), from
+# tests/e2e/js/package-lock.json; installed again only when the lock changes.
+if [ "${1:-}" = "--test-tools" ]; then
+  JS="$ROOT/tests/e2e/js"
+  if ! cmp -s "$JS/package-lock.json" "$JS/node_modules/.installed-lock" 2>/dev/null; then
+    STEP="installing the browser test tools (npm ci in tests/e2e/js)"
+    if command -v npm >/dev/null 2>&1; then
+      say "installing the browser test tools (axe-core, rasa-webchat; first run only)"
+      npm ci --prefix "$JS" --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+      cp "$JS/package-lock.json" "$JS/node_modules/.installed-lock"
+    else
+      say "npm is not installed (apt-get install -y npm): the accessibility and rasa-webchat tests will fail"
+    fi
+  fi
+fi
+
 STEP="creating var/"
 mkdir -p "$ROOT/var/logs"
 say "setup complete"

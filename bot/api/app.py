@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api import errors
@@ -39,7 +40,9 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
             log.error("database not ready at start-up: %s", type(error).__name__)
         yield
 
-    app = FastAPI(title="Customer Service assessment assistant API", version="0.1.0", description=DESCRIPTION,
+    # /docs and /redoc load Swagger UI and ReDoc from the fastapi-offline package, served by the app
+    # itself (/static-offline-docs/...), so they work on an intranet or offline install (issue 18).
+    app = FastAPIOffline(title="Customer Service assessment assistant API", version="0.1.0", description=DESCRIPTION,
                   lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine_for(settings.database_url)

@@ -51,6 +51,19 @@ def test_openapi_and_docs(client):
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
+def test_docs_pages_load_their_files_from_the_app(client):
+    """No CDN: an offline or intranet install still has /docs and /redoc (issue 18; Chromium: tests/e2e/test_docs.py)."""
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        files = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?["']([^"']+)["']""", html)
+        urls = [u for pair in files for u in pair if u]
+        assert urls and all(u.startswith("/") for u in urls), (page, urls)
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+
+
 def test_root_redirects_to_chat(client):
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 307 and response.headers["location"] == "/chat"

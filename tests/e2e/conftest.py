@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,34 @@ from bot.launch.stack import Stack
 from tests.fakes import start_fakes
 
 pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# npm packages the browser tests inject into pages (axe-core, rasa-webchat): `bash scripts/setup.sh --test-tools`
+BROWSER_TOOLS = Path(__file__).resolve().parent / "js" / "node_modules"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (one per test session)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip package playwright (application test extras)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-extensions", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def browser_tool(relative: str) -> Path:
+    """A file of an npm package installed for the browser tests; fails with the command if missing."""
+    path = BROWSER_TOOLS / relative
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `bash scripts/setup.sh --test-tools` (npm ci in tests/e2e/js)")
+    return path
 
 
 @pytest.fixture(scope="session")
