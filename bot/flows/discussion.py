@@ -18,10 +18,10 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.discussion import commands, render
+from bot.domain.discussion import commands, named, render
 from bot.domain.discussion.commands import Command
 from bot.records import discussion as records
-from bot.domain.errors import Forbidden, RecordsError
+from bot.domain.errors import Forbidden, NotFound, RecordsError
 from bot.records.models import Discussion, PlannedCriterion, Person, Turn
 from bot.records.people import PersonLike, get_person
 from bot.domain.planning import resolve_unit, source_name, unit_label
@@ -348,20 +348,63 @@ def _decide(ctx: _Context, outcome: str, reason: Optional[str], pending: Optiona
     return ctx.result([done, ctx.prompt(here, after=pc)])
 
 
-def _named(ctx: _Context, cmd: Command) -> Optional[dict[str, Any]]:
-    """The criterion a decision names ("mark 1.3 as met"), whichever one the discussion stands on."""
-    if not cmd.ref:
+class _Which(Exception):
+    """The words name more than one planned criterion: the reply asks which (nothing is stored)."""
+
+    def __init__(self, reply: Reply):
+        self.reply = reply
+
+
+def _by_words(ctx: _Context, cmd: Command, payload) -> PlannedCriterion:
+    """The planned criterion named by words of its text ("the complaints one"); raises when none or
+    several read like it. `payload(ref words)` is what each choice button says."""
+    items = records.plan(ctx.s, ctx.d)
+    hits = named.match(cmd.about or "", [(pc, pc.criterion_text) for pc in items])
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise NotFound(f"No criterion planned for this discussion reads like “{cmd.about}”. Name it by its number "
+                       "(*1.2*), or say *what's left* to see them.")
+    choices = hits[:4]
+    listed = "\n".join(f"- {render.label(pc, ctx.units)} “{render._shorten(pc.criterion_text, 80)}”" for pc in choices)
+    multi = len(ctx.d.unit_refs) > 1
+    buttons = [Button(render.label(pc, ctx.units),
+                      payload(pc.criterion_ref + (f" in unit {ctx.units.get(pc.unit_ref, pc.unit_ref)}" if multi else "")))
+               for pc in choices]
+    raise _Which(Reply(f"More than one criterion reads like “{cmd.about}”, so I haven't recorded anything yet. "
+                       f"Which one?\n{listed}", buttons=buttons))
+
+
+def _named(ctx: _Context, cmd: Command, payload=lambda ref: ref) -> Optional[dict[str, Any]]:
+    """The criterion a decision names ("mark 1.3 as met", "the complaints one is met"), whichever one
+    the discussion stands on."""
+    if cmd.ref:
+        pc = records.resolve(ctx.s, ctx.d, cmd.ref, cmd.unit)
+    elif cmd.about:
+        pc = _by_words(ctx, cmd, payload)
+    else:
         return None
-    pc = records.resolve(ctx.s, ctx.d, cmd.ref, cmd.unit)
     return {"unit": pc.unit_ref, "ref": pc.criterion_ref}
 
 
+def _decision_payload(outcome: str, reason: Optional[str]):
+    said = "met" if outcome == "met" else "not yet met"
+    return lambda ref: f"{ref} {said}" + (f": {reason}" if reason else "")
+
+
 def _met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "met", cmd.text, _named(ctx, cmd))
+    try:
+        return _decide(ctx, "met", cmd.text, _named(ctx, cmd, _decision_payload("met", cmd.text)))
+    except _Which as which:
+        return ctx.result([which.reply])
 
 
 def _not_yet_met(ctx: _Context, cmd: Command) -> TurnResult:
-    return _decide(ctx, "not_yet_met", _strip_because(cmd.text) if cmd.text else None, _named(ctx, cmd))
+    reason = _strip_because(cmd.text) if cmd.text else None
+    try:
+        return _decide(ctx, "not_yet_met", reason, _named(ctx, cmd, _decision_payload("not_yet_met", reason)))
+    except _Which as which:
+        return ctx.result([which.reply])
 
 
 AS_ANSWER = {"answer", "the answer", "it's the answer", "its the answer", "part of the answer", "save it",
@@ -387,7 +430,14 @@ def _skip(ctx: _Context, cmd: Command) -> TurnResult:
 
 
 def _goto(ctx: _Context, cmd: Command) -> TurnResult:
-    pc = records.goto(ctx.s, ctx.d, cmd.ref or "", cmd.unit, by=ctx.who)
+    if cmd.about and not cmd.ref:
+        try:
+            where = _named(ctx, cmd, lambda ref: f"go to {ref}")
+        except _Which as which:
+            return ctx.result([which.reply])
+        pc = records.goto(ctx.s, ctx.d, where["ref"], where["unit"], by=ctx.who)
+    else:
+        pc = records.goto(ctx.s, ctx.d, cmd.ref or "", cmd.unit, by=ctx.who)
     return ctx.result([ctx.prompt(pc)])
 
 

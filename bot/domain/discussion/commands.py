@@ -49,6 +49,8 @@ _GOTO = re.compile(
     rf"^(?:(?:let'?s\s+)?(?:go|got|og|goto|gto|jump|move|skip|switch|take\s+me|head|turn|open|do|back|return)"
     rf"(?:\s+back)?(?:\s+to|\s+on\s*to)?\s+)?(?:(?:unit\s+)?(?P<unit1>{UNIT})\s*,?\s+)?"
     rf"(?:criterion\s+|question\s+)?(?P<ref>{REF})(?:\s+(?:in|of|for|on|from)\s+(?:unit\s+)?(?P<unit2>{UNIT}))?$")
+_GOTO_WORDS = re.compile(r"^(?:let'?s\s+)?(?:go|jump|move|switch|head|turn|back|return|take\s+me)(?:\s+back)?"
+                         r"\s+(?:on\s*)?to\s+(?P<rest>the\s.+)$")
 _CHANGE = re.compile(
     r"^(?:change|chnage|chagne|chang|edit|amend|update|correct|fix|redo|replace|rewrite)\s+"
     r"(?:(?:my|the|our|that)\s+)?(?P<word>answer|answr|anwser|awnser|response|notes?|text)?\s*"
@@ -65,6 +67,7 @@ class Command:
     unit: Optional[str] = None
     text: Optional[str] = None  # the reason, the new answer, or the answer itself
     items: list[tuple[str, str]] = field(default_factory=list)  # paste: (ref, text) in order
+    about: Optional[str] = None  # the criterion named by words of its text ("the complaints one")
 
 
 def clean(text: str) -> str:
@@ -149,12 +152,35 @@ _CLAUSE = re.compile(r"\s*[:;,]\s*|\s+[-–—]\s+|\.\s+|\s+(?:because|as|since|
                      re.IGNORECASE)
 
 
-def _clause_outcome(clause: str) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    """(outcome, ref, unit) when a short clause is nothing but a decision, e.g. "1.2 is a not yet",
-    "mark that one as met", "tick it off", "met for 2.1 in unit 207"; else (None, ...)."""
+# A criterion named by words of its text: "the one about body language", "the complaints one".
+_ABOUT = re.compile(
+    r"\bthe\s+(?:one|criterion|ac|bit|question|point)\s+(?:that's\s+|that\s+is\s+)?"
+    r"(?:about|on|for|re|regarding|covering|around|with)\s+(?P<after>[a-z][a-z' -]*?)"
+    r"(?=\s+(?:is|as|was|has|are|-)\b|'s\b|\s*[:,;]|$)"
+    r"|\bthe\s+(?P<before>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)(?:'s)?(?=$|[\s,.:;!?])")
+# "the first one", "the same one" say where, not what
+_NOT_ABOUT = {"first", "last", "next", "previous", "same", "other", "current", "second", "third", "final",
+              "that", "this", "last one"}
+
+
+def _about(low: str) -> tuple[str, Optional[str]]:
+    """The clause without the words naming a criterion, and those words ("complaints")."""
+    m = _ABOUT.search(low)
+    if m is None:
+        return low, None
+    about = (m.group("after") or m.group("before") or "").strip(" '-")
+    if not about or about in _NOT_ABOUT or len(about.split()) > 6:
+        return low, None
+    return (low[:m.start()] + " " + low[m.end():]).strip(), about
+
+
+def _clause_outcome(clause: str) -> tuple[Optional[str], Optional[str], Optional[str], Optional[str]]:
+    """(outcome, ref, unit, about) when a short clause is nothing but a decision, e.g. "1.2 is a not yet",
+    "mark that one as met", "tick it off", "met for 2.1 in unit 207", "the complaints one is met";
+    else (None, ...)."""
     low = _lower(clean(clause)).strip(" .!?\"'")
     if not low or len(low.split()) > 12:
-        return None, None, None
+        return None, None, None, None
     unit = None
     m = _UNIT_IN.search(low)
     if m:
@@ -162,14 +188,19 @@ def _clause_outcome(clause: str) -> tuple[Optional[str], Optional[str], Optional
         low = (low[:m.start()] + " " + low[m.end():]).strip()
     refs = [r.group("ref") for r in _REF_IN.finditer(low)]
     if len(refs) > 1:
-        return None, None, None
+        return None, None, None, None
     low = _REF_IN.sub(" ", low)
+    about = None
+    if not refs:
+        low, about = _about(low)
     low = _LEAD.sub("", low.strip())
     words = tuple(w for w in re.findall(r"[a-z'✅❌]+", low) if w not in _FILLER)
     outcome = "met" if words in _MET else "not_yet_met" if words in _NOT_YET else None
     if outcome is None and len(words) == 1 and phrase_kind(words[0]) in ("met", "not_yet_met"):
         outcome = phrase_kind(words[0])
-    return outcome, (refs[0] if refs and outcome else None), (unit if outcome else None)
+    if outcome is None:
+        return None, None, None, None
+    return outcome, (refs[0] if refs else None), unit, about
 
 
 def _sentence_decision(c: str) -> Optional[Command]:
@@ -177,17 +208,18 @@ def _sentence_decision(c: str) -> Optional[Command]:
     "1.2 is a not yet, she didn't mention the complaints log", "good example of the log, tick it off".
     A short message that mentions a decision but reads as neither is "ambiguous" (asked about)."""
     parts = [(m.start(), m.end()) for m in _CLAUSE.finditer(c)]
-    first_end = parts[0][0] if parts else len(c)
-    outcome, ref, unit = _clause_outcome(c[:first_end])
-    if outcome:
-        reason = c[parts[0][1]:].strip(" .") if parts else ""
-        return Command(outcome, ref=ref, unit=unit, text=reason or None)
+    # the decision may span a separator word: "mark the one about tone as not yet, no example"
+    for start, end in (parts[:3] or [(len(c), len(c))]):
+        outcome, ref, unit, about = _clause_outcome(c[:start])
+        if outcome:
+            reason = c[end:].strip(" .")
+            return Command(outcome, ref=ref, unit=unit, text=reason or None, about=about)
     if parts:
         last_start, last_end = parts[-1]
-        outcome, ref, unit = _clause_outcome(c[last_end:])
+        outcome, ref, unit, about = _clause_outcome(c[last_end:])
         if outcome and not _LABEL.match(c):
             reason = c[:last_start].strip(" .")
-            return Command(outcome, ref=ref, unit=unit, text=reason or None)
+            return Command(outcome, ref=ref, unit=unit, text=reason or None, about=about)
     low = _lower(c)
     if len(low.split()) <= 8 and _DECISION_WORD.search(low) and (
             _REF_IN.search(low) or re.search(r"\b(?:that|this|mark|tick|it's|its|that's|thats)\b", low)):
@@ -211,9 +243,9 @@ def parse(text: str) -> Command:
     """What the message is. Newlines are kept only for answers (a pasted block keeps its layout)."""
     c = clean(text)
     low = _lower(c)
-    outcome, ref, unit = _clause_outcome(c) if len(c) <= 120 else (None, None, None)
+    outcome, ref, unit, about = _clause_outcome(c) if len(c) <= 120 else (None, None, None, None)
     if outcome:  # the whole message is a decision: "mark that one as met", "1.3 is met"
-        return Command(outcome, ref=ref, unit=unit)
+        return Command(outcome, ref=ref, unit=unit, about=about)
     decision = _decision(c)
     if decision is not None:
         return decision
@@ -227,6 +259,11 @@ def parse(text: str) -> Command:
             return sentence
     if m:
         return Command("goto", ref=m.group("ref"), unit=m.group("unit1") or m.group("unit2"))
+    m = _GOTO_WORDS.match(_bare(c))
+    if m:
+        rest, about = _about(m.group("rest"))
+        if about and not rest.strip(" .!?"):
+            return Command("goto", about=about)
     m = _CHANGE.match(low)
     if m and (m.group("word") or m.group("ref")):
         new_text = c[m.start("text"):].strip()

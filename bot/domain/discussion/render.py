@@ -28,6 +28,7 @@ DECISION_BUTTONS = [Button("Met", "met"), Button("Not yet met", "not yet met"), 
 GUIDANCE_CHARS = 240
 HELP = ("Type the learner's answer and I'll save it against the current criterion. Or say:\n"
         "- *met* / *not yet met: reason* / *skip*\n"
+        "- name another criterion by number or words: *1.3 is met*, *the listening one is a not yet: no example*\n"
         "- *go to 2.3* / *back* / *change my answer to 1.2*\n"
         "- paste several at once: *1.1: ... 1.2: ...*\n"
         "- *what's left?* / *show coverage* / *pause* / *finish* / *sign*")
