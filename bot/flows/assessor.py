@@ -16,18 +16,37 @@ from bot.records import discussion as records
 from bot.records import people
 from bot.records.db import transaction
 from bot.domain.errors import RecordsError
-from bot.records.models import Discussion
+from bot.records.models import Discussion, Enrolment
+from bot.records.enrolment import enrolment_for
+from bot.records import catalogue as catalogues
+from bot.domain.answers import resolve
+from bot.domain.planning import resolve_unit, source_name, unit_label
+from catalogue.errors import SourceError
 from bot.domain.replies import Reply
 
-# A name is one word, plus a second only when it is capitalised ("Sam Patel", not "Sam on"); "my learner"
-# and "learner" before it are not part of it.
-_NAME = r"(?:(?i:my|our)\s+)?(?:(?i:learner|apprentice|candidate)\s+)?(?P<name>[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)"
-_WITH = re.compile(r"\b(?i:with)\s+" + _NAME)
+# A learner's name: up to three words after "with"/"for" (and "my learner"), ending where the unit or
+# anything else begins ("with ana costa on unit 206", "for Sam Patel, unit 207"); or a possessive
+# before the discussion ("start Ana's PD on 219").
+_STOP = (r"on|for|about|covering|re|regarding|in|at|to|today|now|please|unit|units|and|what|which|this|the|"
+         r"doing|tomorrow|this|using|via|over|starting|from|it|will|is|pd|professional|discussion")
+_WORD = r"[A-Za-z][\w'’.-]*"
+_NAME = (rf"(?:(?i:my|our)\s+)?(?:(?i:learner|apprentice|candidate|student)\s+)?"
+         rf"(?P<name>(?!(?i:{_STOP})\b){_WORD}(?:\s+(?!(?i:{_STOP})\b){_WORD}){{0,2}})")
+_WITH = re.compile(r"\b(?i:with|for)\s+" + _NAME)
+_POSSESSIVE = re.compile(rf"\b(?i:start|run|begin|open|do|new|launch)\s+(?:(?i:a|the)\s+)?(?P<name>{_WORD}(?:\s+{_WORD})?)"
+                         r"['’]s?\s+(?i:professional\s+discussion|pd|discussion)")
 # "resume Ana's discussion", "carry on with Sam", "continue the PD for Sam Patel"
 _NOT_A_NAME = r"(?!(?i:the|my|our|a|an|that|this|it|discussion|pd|professional|session|where|from|again|please|now)\b)"
-_RESUME_NAME = re.compile(r"\b(?i:with|for|resume|continue)\s+" + _NAME.replace("(?P<name>", "(?P<name>" + _NOT_A_NAME))
+_RESUME_NAME = re.compile(r"\b(?i:with|for|resume|continue)\s+" +
+                          r"(?:(?i:my|our)\s+)?(?:(?i:learner|apprentice|candidate)\s+)?(?P<name>" + _NOT_A_NAME +
+                          r"[A-Za-z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
 _ON = re.compile(r"\b(?:on|for|covering)\s+(?P<units>.+)$", re.I)
 _OUTCOMES = re.compile(r"\b(?:outcomes?|LOs?|elements?)\s*(?P<nums>\d+(?:\s*(?:,|and|&)\s*\d+)*)", re.I)
+# "what will it cover?" beside the start: the plan is the answer (it is given on every start)
+_COVER = re.compile(r"[\s,.;:!?-]*\b(?:and\s+|so\s+)?(?:what(?:'s|\s+is|\s+will|\s+would|\s+does|\s+do)?\s+"
+                    r"(?:it|this|that|we|the\s+plan|the\s+discussion|the\s+pd|be)\s*(?:be\s+)?(?:cover(?:ed|ing)?|"
+                    r"include|involve|look\s+like)|show\s+(?:me\s+)?(?:the\s+)?plan|what(?:'s|\s+is)\s+(?:in\s+)?"
+                    r"the\s+plan)\b.*$", re.I)
 
 
 @dataclass(slots=True)
@@ -35,28 +54,42 @@ class StartRequest:
     learner: str | None
     units: list[str]
     outcomes: list[str] | None
+    unit_text: str = ""  # the words naming the units, for the catalogue's lookup ("unit 219 Support ...")
+
+
+def _name_of(text: str) -> str | None:
+    m = _WITH.search(text) or _POSSESSIVE.search(text)
+    if m is None:
+        return None
+    return re.sub(r"['’]s?$", "", m.group("name")).strip(" .,")
 
 
 def parse_start(text: str, entities: dict[str, list[str]]) -> StartRequest:
     """"Start a professional discussion with Sam on unit 206 and 207, outcome 2" -> its parts."""
+    text = _COVER.sub("", text)
     learner = (entities.get("learner_name") or [None])[0]
-    if m := _WITH.search(text):
+    if found := _name_of(text):
         # the NLU entity may hold only part of the name ("Sam" of "Sam Patel"): the longer wins
-        if learner is None or (len(m.group("name")) > len(learner) and learner.lower() in m.group("name").lower()):
-            learner = m.group("name")
+        if learner is None or (len(found) > len(learner) and learner.lower() in found.lower()):
+            learner = found
     outcomes = None
     if m := _OUTCOMES.search(text):
         outcomes = re.findall(r"\d+", m.group("nums"))
         text = text[: m.start()] + text[m.end():]
     units: list[str] = []
-    if m := _ON.search(_WITH.sub(" ", text) if learner else text):
+    rest = text
+    if learner:
+        rest = _WITH.sub(" ", rest, count=1) if _WITH.search(rest) else _POSSESSIVE.sub(" ", rest, count=1)
+    unit_text = ""
+    if m := _ON.search(rest):
+        unit_text = m.group("units").strip(" .?!")
         for part in re.split(r"\s*(?:,|\band\b|&|\bplus\b)\s*", m.group("units")):
             part = re.sub(r"^(?:the\s+)?units?\s+", "", part.strip(" .?!"), flags=re.I)
             if part:
                 units.append(part)
     if not units:
         units = list(entities.get("unit") or [])
-    return StartRequest(learner, units, outcomes)
+    return StartRequest(learner, units, outcomes, unit_text)
 
 
 def _assessor(session, sender_id: str, staff: str | None):
@@ -85,19 +118,67 @@ def _start(session, sender_id: str, staff: str | None, req: StartRequest) -> tup
                       "does not have it. An admin can grant it (see README: Identity and roles).").to_rasa()], None
     if not req.learner:
         return [Reply("Who is the learner? Say e.g. *start a professional discussion with Sam on unit 206*.").to_rasa()], None
-    matches = people.find_people(session, req.learner, role="learner")
-    if not matches:
-        return [Reply(f"I can't find a learner called *{req.learner}*. Check the name, or ask an admin to "
-                      "register them.").to_rasa()], None
-    if len(matches) > 1 and matches[0].display_name.lower() != req.learner.lower():
-        names = ", ".join(p.display_name for p in matches[:5])
-        return [Reply(f"More than one learner matches *{req.learner}*: {names}. Which one?").to_rasa()], None
+    learner = _learner(session, who, req.learner)
+    if isinstance(learner, str):
+        return [Reply(learner).to_rasa()], None
+    units = _units(session, learner, req)
+    if isinstance(units, str):
+        return [Reply(units).to_rasa()], None
     try:
-        d = records.start(session, who, matches[0], None, req.units, req.outcomes, channel=channel_identity(sender_id)[0])
+        d = records.start(session, who, learner, None, units, req.outcomes, channel=channel_identity(sender_id)[0])
     except RecordsError as error:
         return [Reply(error.message).to_rasa()], None
     result = turns.start_reply(session, d.id)
     return [r.to_rasa() for r in result.replies], d.id
+
+
+def _learner(session, who, name: str):
+    """The learner a name means, or what to say instead. A full name (typos allowed) is enough; a first
+    name only when one of the learners assigned to this assessor has it (or one learner at all)."""
+    matches = people.find_people(session, name, role="learner")
+    if not matches:
+        return (f"I can't find a learner called *{name}*. Check the name, or ask an admin to register them.")
+    exact = [p for p in matches if p.display_name.casefold() == name.casefold()]
+    if len(exact) == 1:
+        return exact[0]
+    mine_ids = set(session.scalars(select(Enrolment.learner_id).where(Enrolment.assessor_id == who.id)))
+    mine = [p for p in matches if p.id in mine_ids]
+    candidates = mine or matches
+    if len(candidates) == 1:
+        return candidates[0]
+    names = ", ".join(p.display_name for p in candidates[:5])
+    return f"More than one {'of your learners' if mine else 'learner'} matches *{name}*: {names}. Which one?"
+
+
+def _units(session, learner, req: StartRequest):
+    """Unit refs for the start, read from the message by the catalogue's lookup within the learner's
+    qualification (number, reference, title, number and title, typos); or what to say instead."""
+    if not req.unit_text:
+        return req.units
+    enrolled = enrolment_for(session, learner)
+    try:
+        cat = catalogues.current()
+    except SourceError:  # records.start says what is wrong with the specification
+        return req.units
+    found = resolve.units(cat, req.unit_text, enrolled.source_id if enrolled else None)
+    if not found or enrolled is None:
+        return req.units  # records.start names what is missing
+    refs: list[str] = []
+    for u in found:
+        if u.outside:
+            return (f"Unit {u.mention} is not part of the {source_name(cat, enrolled.source_id)} that "
+                    f"{learner.display_name} is enrolled on.")
+        if u.ref is None and u.options:
+            options = "; ".join(_unit_name(cat, enrolled.source_id, r) for r in u.options[:4])
+            return f"Which unit do you mean by “{u.mention}”: {options}?"
+        if u.ref and u.ref not in refs:
+            refs.append(u.ref)
+    return refs or req.units
+
+
+def _unit_name(cat, source_id: str, ref: str) -> str:
+    spec = resolve_unit(cat, source_id, ref)
+    return f"unit {unit_label(spec)}" if spec else ref
 
 
 def step(sender_id: str, discussion_id: int, text: str, message_id: str | None,

@@ -51,3 +51,14 @@ def test_resume_reads_the_name_from_the_text():
     assert name("carry on with my learner Priya") == "Priya"
     assert name("resume my discussion") is None
     assert name("resume the discussion please") is None
+
+
+def test_lower_case_full_name_possessive_and_the_cover_question():
+    assert parse_start("start a PD with ana costa on unit 206. what will it cover?", {}).learner == "ana costa"
+    req = parse_start("start Ana's PD on 219 - what will it cover?", {})
+    assert (req.learner, req.units, req.unit_text) == ("Ana", ["219"], "219")
+    req = parse_start("I want to run a PD with Ana on unit 219 Support customers through real-time online customer service", {})
+    assert req.learner == "Ana"
+    assert req.unit_text == "unit 219 Support customers through real-time online customer service"
+    req = parse_start("pd for my apprentice Jo Bloggs covering unit 3 and unit 4, what's the plan?", {})
+    assert (req.learner, req.units) == ("Jo Bloggs", ["3", "4"])
