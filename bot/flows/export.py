@@ -4,6 +4,7 @@ was given to the record as it now stands or to an earlier version of it."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Optional
 
 from sqlalchemy import select
@@ -50,9 +51,21 @@ def _about(d: Discussion) -> tuple[list[UnitEntry], dict]:
     return units, {
         "qualification": q.title if q else (doc.short_name if doc else "Not available: the specification could not be read"),
         "qualification_number": q.number if q else None,
-        "awarding_body": q.awarding_body if q else None,
+        "awarding_body": q.awarding_body if q else _named_in_text(doc),
         "specification": doc.short_name if doc is not None else None,
     }
+
+
+_PROVIDED_BY = re.compile(r"\bprovided by (?P<body>[A-Z][\w]*(?:\s+&\s+[A-Z][\w]*|\s+[A-Z][\w]*)*)")
+
+
+def _named_in_text(doc) -> Optional[str]:
+    """A document without a qualification (the C&G unit pool) may still name its awarding body in its
+    own text ("assignments provided by City & Guilds", line 4094): that name, with where it is said."""
+    for fact in doc.facts if doc is not None else []:
+        if m := _PROVIDED_BY.search(fact.text):
+            return f"{m.group('body')} (named in the text of the {doc.short_name}, line {fact.citation.line})"
+    return None
 
 
 def _amendment_reasons(rows, amendments, fields: tuple[str, ...]) -> dict[int, str]:
