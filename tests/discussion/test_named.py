@@ -38,6 +38,10 @@ def test_words_name_criteria(words, expected):
     ("I think the complaints one is a not yet because she forgot the log", "not_yet_met", "complaints",
      "she forgot the log"),
     ("go to the one about body language", "goto", "body language", None),
+    ("segmentation one is a not yet - didn't give any methods", "not_yet_met", "segmentation",
+     "didn't give any methods"),
+    ("the body language one is met as well, crossed arms and eye contact", "met", "body language",
+     "crossed arms and eye contact"),
 ])
 def test_decisions_naming_a_criterion_by_words(text, kind, about, reason):
     cmd = parse(text)
@@ -48,6 +52,13 @@ def test_decisions_naming_a_criterion_by_words(text, kind, about, reason):
 def test_where_words_are_not_a_criterion(text):
     cmd = parse(text)
     assert cmd.about is None and cmd.kind not in ("met", "not_yet_met")
+
+
+@pytest.mark.parametrize("text, kind", [("met for that one", "met"), ("yes that one's met", "met"),
+                                        ("ok that one is a not yet, no example", "not_yet_met")])
+def test_that_one_is_the_current_criterion(text, kind):
+    cmd = parse(text)
+    assert (cmd.kind, cmd.about, cmd.ref) == (kind, None, None)
 
 
 def test_words_decide_that_criterion(session, world, d):

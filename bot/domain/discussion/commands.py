@@ -138,7 +138,7 @@ _FILLER = {"mark", "marked", "put", "that", "that's", "thats", "this", "it", "it
            "he", "they", "has", "have", "been", "definitely", "fully", "clearly", "also", "too", "then", "please",
            "call", "we'll", "we", "can", "say", "happy",
            "that's", "me", "let's", "lets", "give", "we're", "so", "now", "all", "good", "ok", "okay", "oh",
-           "actually", "sorry", "no", "make", "to", "be", "go", "with", "at", "just", "record", "recorded"}
+           "actually", "sorry", "no", "make", "to", "be", "go", "with", "at", "just", "record", "recorded", "well"}
 _MET = {("met",), ("achieved",), ("tick",), ("tick", "off"), ("ticked",), ("ticked", "off"), ("pass",), ("passed",),
         ("sorted",), ("met", "off"), ("tick", "met"), ("yes", "met"), ("✅",), ("covered", "met")}
 _NOT_YET = {("not", "yet"), ("not", "yet", "met"), ("not", "met"), ("nym",), ("not", "achieved"), ("not", "there", "yet"),
@@ -152,26 +152,34 @@ _CLAUSE = re.compile(r"\s*[:;,]\s*|\s+[-–—]\s+|\.\s+|\s+(?:because|as|since|
                      re.IGNORECASE)
 
 
-# A criterion named by words of its text: "the one about body language", "the complaints one".
-_ABOUT = re.compile(
-    r"\bthe\s+(?:one|criterion|ac|bit|question|point)\s+(?:that's\s+|that\s+is\s+)?"
-    r"(?:about|on|for|re|regarding|covering|around|with)\s+(?P<after>[a-z][a-z' -]*?)"
-    r"(?=\s+(?:is|as|was|has|are|-)\b|'s\b|\s*[:,;]|$)"
-    r"|\bthe\s+(?P<before>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)(?:'s)?(?=$|[\s,.:;!?])")
+# A criterion named by words of its text: "the one about body language", "the complaints one",
+# "segmentation one is a not yet" (tried in this order).
+_END = r"(?=\s+(?:is|as|was|has|are|-)\b|'s\b|\s*[:,;]|$)"
+_ABOUT = (
+    re.compile(r"\bthe\s+(?:one|criterion|ac|bit|question|point)\s+(?:that's\s+|that\s+is\s+)?"
+               r"(?:about|on|for|re|regarding|covering|around|with)\s+(?P<about>[a-z][a-z' -]*?)" + _END),
+    re.compile(r"\bthe\s+(?P<about>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)(?:'s)?(?=$|[\s,.:;!?])"),
+    re.compile(r"^(?P<about>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)(?:'s)?(?=$|[\s,.:;!?])"),
+)
 # "the first one", "the same one" say where, not what
 _NOT_ABOUT = {"first", "last", "next", "previous", "same", "other", "current", "second", "third", "final",
-              "that", "this", "last one"}
+              "that", "this", "met", "not", "yet", "nym", "tick", "ticked", "achieved", "skip"}
 
 
 def _about(low: str) -> tuple[str, Optional[str]]:
     """The clause without the words naming a criterion, and those words ("complaints")."""
-    m = _ABOUT.search(low)
-    if m is None:
-        return low, None
-    about = (m.group("after") or m.group("before") or "").strip(" '-")
-    if not about or about in _NOT_ABOUT or len(about.split()) > 6:
-        return low, None
-    return (low[:m.start()] + " " + low[m.end():]).strip(), about
+    for pattern in _ABOUT:
+        m = pattern.search(low)
+        if m is None:
+            continue
+        about = m.group("about").strip(" '-")
+        said = re.findall(r"[a-z']+", about)
+        # "yes that one", "met for that one": only words that describe, and no decision among them
+        if (not said or len(said) > 6 or any(w in _NOT_ABOUT for w in said)
+                or not [w for w in said if w not in _FILLER and not _LEAD.match(w)]):
+            continue
+        return (low[:m.start()] + " " + low[m.end():]).strip(), about
+    return low, None
 
 
 def _clause_outcome(clause: str) -> tuple[Optional[str], Optional[str], Optional[str], Optional[str]]:
@@ -208,12 +216,15 @@ def _sentence_decision(c: str) -> Optional[Command]:
     "1.2 is a not yet, she didn't mention the complaints log", "good example of the log, tick it off".
     A short message that mentions a decision but reads as neither is "ambiguous" (asked about)."""
     parts = [(m.start(), m.end()) for m in _CLAUSE.finditer(c)]
-    # the decision may span a separator word: "mark the one about tone as not yet, no example"
+    # the decision may span a separator word ("mark the one about tone as not yet, no example",
+    # "that one is met as well, good examples"): the longest opening that is a decision
+    found = None
     for start, end in (parts[:3] or [(len(c), len(c))]):
         outcome, ref, unit, about = _clause_outcome(c[:start])
         if outcome:
-            reason = c[end:].strip(" .")
-            return Command(outcome, ref=ref, unit=unit, text=reason or None, about=about)
+            found = Command(outcome, ref=ref, unit=unit, text=c[end:].strip(" .") or None, about=about)
+    if found is not None:
+        return found
     if parts:
         last_start, last_end = parts[-1]
         outcome, ref, unit, about = _clause_outcome(c[last_end:])
