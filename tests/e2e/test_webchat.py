@@ -164,7 +164,8 @@ def test_keyboard_and_screen_reader_basics(browser, stack, chat_url):
     assert log.get_attribute("aria-live") == "polite"
     page.keyboard.press("Tab")  # the skip link comes first and leads to the message box
     assert page.evaluate("() => document.activeElement.textContent") == "Skip to the message box"
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # "New conversation"
+    page.keyboard.press("Tab")  # the conversation itself, to scroll it (tests/e2e/test_accessibility.py)
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "message"
     page.keyboard.type("hello")

@@ -9,7 +9,8 @@
   var HISTORY_KEY = "csa.chat.history";
   var MAX_HISTORY = 300;
 
-  var log = document.getElementById("log");
+  var log = document.getElementById("log");  // the live region
+  var messages = document.getElementById("messages");  // its list of messages
   var logWrap = document.getElementById("log-wrap");
   var statusLine = document.getElementById("status");
   var form = document.getElementById("composer");
@@ -205,6 +206,7 @@
           closeChoices();
           button.classList.add("chosen");
           send(b.payload, b.title);
+          input.focus();  // the chosen button is now disabled: keep the keyboard in the conversation
         });
         group.appendChild(button);
       });
@@ -216,9 +218,15 @@
       again.addEventListener("click", function () { li.remove(); send(entry.retry.text, entry.retry.shown, true); });
       li.appendChild(again);
     }
-    log.appendChild(li);
-    logWrap.scrollTop = logWrap.scrollHeight;
+    messages.appendChild(li);
     return li;
+  }
+
+  function scrollToEnd() { logWrap.scrollTop = logWrap.scrollHeight; }
+
+  // A new answer is shown from its start (its first bubble at the top), so a long one is read from the beginning.
+  function showStart(li) {
+    logWrap.scrollTop += li.getBoundingClientRect().top - logWrap.getBoundingClientRect().top - 8;
   }
 
   function add(entry) {
@@ -243,6 +251,7 @@
       // a quick reply is shown as its title; a hidden message (the greeting) is not shown
       if (shown !== null) add({ from: "user", text: shown || text });
       closeChoices();
+      scrollToEnd();
     }
     setBusy(true);
     var headers = { "Content-Type": "application/json" };
@@ -258,13 +267,17 @@
       });
     }).then(function (data) {
       setBusy(false);
+      var first = null;
       (data.messages || []).forEach(function (m) {
-        add({ from: "bot", text: m.text || "", buttons: m.buttons || [], image: m.image || null });
+        var li = add({ from: "bot", text: m.text || "", buttons: m.buttons || [], image: m.image || null });
+        first = first || li;
       });
+      if (first) showStart(first);
       if (!(data.messages || []).length) statusLine.textContent = "The assistant had nothing to add.";
     }).catch(function (error) {
       setBusy(false);
       add({ from: "error", text: error.message || "Something went wrong.", retry: { text: text, shown: shown } });
+      scrollToEnd();
     });
   }
 
@@ -298,12 +311,13 @@
     history = [];
     save(HISTORY_KEY, history);
     save(SENDER_KEY, "web:" + uuid4());
-    log.textContent = "";
+    messages.textContent = "";
     send("/greet", null);
     input.focus();
   });
 
   history.forEach(function (entry, i) { render(entry, i); });
+  scrollToEnd();
   // After a reload only the last answer's quick replies stay usable (earlier ones were passed by).
   var items = log.querySelectorAll(".msg");
   Array.prototype.forEach.call(items, function (li, i) {
