@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 import time
 from typing import Optional, Sequence
 
@@ -230,7 +231,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    """Validate a document (JSON or .xlsx) and add it to the catalogue it would join."""
+    """Validate a document (JSON or .xlsx); unless --check, add it to the records database, where
+    the running API, action servers and bot pick it up at once (bot/records/catalogue.py)."""
     from catalogue import interchange, spreadsheet
 
     doc = spreadsheet.load(args.file) if args.file.lower().endswith(".xlsx") else interchange.load(args.file)
@@ -238,6 +240,28 @@ def cmd_import(args) -> int:
     spec = cat.source(doc.id)
     print(f"{args.file}: valid: {doc.id} ({spec.short_name}), {len(spec.units)} units, "
           f"{sum(len(u.criteria) for u in spec.units)} criteria")
+    if args.check:
+        return 0
+    from bot.domain.errors import RecordsError
+    from bot.records import catalogue as catalogues
+    from bot.records.db import migrate, transaction
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        migrate(args.database)
+        done = transaction(lambda session: catalogues.import_document(session, doc, None, Path(args.file).name),
+                           args.database)
+    except RecordsError as error:
+        raise UsageError(f"{args.file}: refused, nothing imported: {error.message}") from None
+    except SQLAlchemyError as error:
+        print(f"error: the records database is not available ({type(error).__name__}); nothing imported",
+              file=sys.stderr)
+        return 3
+    if done.changed:
+        print(f"imported: {done.source_id} version {done.version}; served from now on by every running process")
+    else:
+        print(f"unchanged: {done.source_id} is already served exactly as in this file; nothing added")
     return 0
 
 
@@ -261,8 +285,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = sub.add_parser("export", help="a qualification or unit pool in the interchange format (JSON)")
     p.add_argument("id", nargs="+", help="source id (sfj-l2) or qualification name")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
-    p = sub.add_parser("import", help="validate a catalogue document (JSON, or the .xlsx template) against the format")
+    p = sub.add_parser("import", help="validate a catalogue document (JSON, or the .xlsx template) and add it to "
+                                      "the records database")
     p.add_argument("file")
+    p.add_argument("--check", action="store_true", help="only validate; add nothing")
+    p.add_argument("--database", help="records database URL (default: DATABASE_URL, else SQLite under var/)")
     args = parser.parse_args(argv)
     commands = {"build": cmd_build, "check": cmd_check, "show": cmd_show, "search": cmd_search,
                 "remaining": cmd_remaining, "export": cmd_export, "import": cmd_import}

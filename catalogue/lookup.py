@@ -438,6 +438,32 @@ _BODY = {
 _KIND = {"sfj-l2": "diploma", "habc-l3": "diploma", "ncfe-l1": "certificate", "svq4": "svq"}
 _LEVELS = {"sfj-l2": {2}, "habc-l3": {3}, "ncfe-l1": {1}, "svq4": {4, 8}}
 _LEVEL_RE = re.compile(r"\b(?:level|lvl|lv|l)\s*(\d)\b|\bsvq\s*(\d)\b|\bscqf\s*(?:level\s*)?(\d)\b")
+_KINDS = ("svq", "diploma", "certificate", "award")
+
+
+# The seeds' nicknames above; any other (imported) qualification is read from its own metadata,
+# so it is found by its awarding body, kind and level without a change here (#17.5).
+def _bodies(doc) -> tuple[str, ...]:
+    if doc.id in _BODY or doc.qualification is None:
+        return _BODY.get(doc.id, ())
+    body = words(doc.qualification.awarding_body)
+    first = body.split()[0] if body else ""
+    return tuple(dict.fromkeys(b for b in (body, first if len(first) > 3 else "") if b))
+
+
+def _kind_of(doc) -> str | None:
+    if doc.id in _KIND or doc.qualification is None:
+        return _KIND.get(doc.id)
+    title = words(doc.qualification.title).split()
+    return next((k for k in _KINDS if k in title), None)
+
+
+def _levels_of(doc) -> set[int]:
+    if doc.id in _LEVELS or doc.qualification is None:
+        return _LEVELS.get(doc.id, set())
+    q = doc.qualification
+    return ({q.level} if q.level else set()) | {int(x) for x in re.findall(r"scqf\s*(?:level\s*)?(\d+)",
+                                                                           (q.framework or "").lower())}
 
 
 @dataclass(slots=True)
@@ -477,11 +503,11 @@ def find_qualification(cat, query: str, include_pool: bool = False) -> Qualifica
         if qual and qual.number and compact(qual.number) == qc:
             score = 100.0
         else:
-            if any(re.search(rf"(?<![a-z]){re.escape(b)}(?![a-z])", fixed) for b in _BODY.get(doc.id, ())):
+            if any(re.search(rf"(?<![a-z]){re.escape(b)}(?![a-z])", fixed) for b in _bodies(doc)):
                 score += 50
             if levels:
-                score += 30 if levels & _LEVELS.get(doc.id, set()) else -30
-            kind = _KIND.get(doc.id)
+                score += 30 if levels & _levels_of(doc) else -30
+            kind = _kind_of(doc)
             if kind and kind in tokens:
                 score += 20
             elif ("diploma" in tokens or "certificate" in tokens) and kind:

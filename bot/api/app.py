@@ -14,7 +14,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.api import errors
-from bot.api.routers import admin, catalogue, discussions, health, privacy, progress
+from bot.api.routers import admin, catalogue, catalogue_imports, discussions, health, privacy, progress
 from bot.api.bootstrap import bootstrap_admin
 from bot.records.db import engine_for, migrate, session_factory, transaction
 from bot.settings import Settings
@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     app.state.engine = engine_for(settings.database_url)
     app.state.sessions = session_factory(settings.database_url)
     errors.install(app)
-    for module in (health, catalogue, progress, discussions, admin, privacy):
+    for module in (health, catalogue, catalogue_imports, progress, discussions, admin, privacy):
         app.include_router(module.router)
 
     from bot.api.web import router as web_router  # the browser chat page (GET /chat ...)

@@ -1,7 +1,7 @@
 """The catalogue as the API sees it: loaded once, units found by loose references, summaries."""
 from __future__ import annotations
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
 from bot.api import schemas as s
 from bot.records import catalogue as catalogues
@@ -10,10 +10,11 @@ from catalogue.model import SourceDocument, Unit, UnitSpec
 from catalogue.text import compact
 
 
-def get_catalogue():
-    """The current catalogue; 503 (not 500) if a specification text cannot be parsed."""
+def get_catalogue(request: Request):
+    """The current catalogue (with every import so far, by any process); 503 (not 500) if a
+    specification text cannot be parsed."""
     try:
-        return catalogues.current()
+        return catalogues.current(request.app.state.settings.database_url)
     except SourceError as error:  # names the file and line; nothing else is cached
         raise HTTPException(503, f"The qualification catalogue is not available: {error}") from error
 

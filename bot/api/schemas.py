@@ -156,6 +156,26 @@ class QualificationSummary(BaseModel):
     units: int
 
 
+class CatalogueImportOut(BaseModel):
+    source_id: str
+    version: int  # the imported version now served (0: the seed, never imported)
+    units: int
+    criteria: int
+    changed: bool  # False: the same document was already served, nothing added
+
+
+class CatalogueVersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source_id: str
+    version: int
+    sha256: str
+    filename: Optional[str]
+    imported_by: Optional[int]
+    imported_at: datetime
+
+
 class QualificationOut(QualificationSummary):
     tqt: Optional[int]
     dates: dict[str, str]

@@ -141,7 +141,7 @@ def resolve(session: Session, discussion: DiscussionLike, ref: str, unit: Option
 def _unit_ref_in(session: Session, d: Discussion, unit: str) -> str:
     if unit in d.unit_refs:
         return unit
-    spec = resolve_unit(catalogues.current(), d.source_id, unit)
+    spec = resolve_unit(catalogues.current(session), d.source_id, unit)
     if spec is None or spec.ref not in d.unit_refs:
         raise NotFound(f"Unit '{unit}' is not part of this discussion.")
     return spec.ref
@@ -287,7 +287,7 @@ def start(session: Session, assessor: PersonLike, learner: PersonLike, source_id
         raise Invalid(f"{lp.display_name} is not enrolled on '{source_id}' (enrolled on: {on}).")
     if not unit_refs:
         raise Invalid("Say which unit the discussion is about.")
-    cat = catalogues.current()
+    cat = catalogues.current(session)
     label = source_name(cat, source_id)
     specs = []
     for ref in unit_refs:
@@ -626,7 +626,7 @@ def mark_achieved_if_complete(session: Session, discussion: DiscussionLike,
     enrolment = enrolment_for(session, d.learner_id, d.source_id)
     if enrolment is None:
         raise Invalid("The learner is no longer enrolled on this qualification.")
-    cat = catalogues.current()
+    cat = catalogues.current(session)
     specs = {s.ref: s for s in unit_specs(cat, d.source_id) if s.ref in d.unit_refs}
     statuses = unit_statuses(session, enrolment)
     others = session.scalars(select(Discussion).where(

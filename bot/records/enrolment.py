@@ -15,10 +15,9 @@ from bot.domain.planning import resolve_unit, source_name
 from bot.records import catalogue as catalogues
 
 
-def known_sources() -> list[str]:
-    from catalogue.parsers import SOURCES
-
-    return list(SOURCES)
+def known_sources(session: Session) -> list[str]:
+    """The seeds and the qualifications imported so far."""
+    return list(catalogues.current(session).sources)
 
 
 def _learner(session: Session, learner: PersonLike) -> Person:
@@ -33,8 +32,9 @@ def enrol(session: Session, learner: PersonLike, source_id: str, assessor: Optio
     """Enrol a learner on a qualification (catalogue source id). Enrolling again returns the
     existing enrolment, updating the assessor if one is given. `actor` defaults to the learner."""
     lp = _learner(session, learner)
-    if source_id not in known_sources():
-        raise NotFound(f"Unknown qualification '{source_id}'. Known: {', '.join(known_sources())}.")
+    known = known_sources(session)
+    if source_id not in known:
+        raise NotFound(f"Unknown qualification '{source_id}'. Known: {', '.join(known)}.")
     ap = get_person(session, assessor, "assessor") if assessor is not None else None
     if ap is not None:
         require_role(ap, "assessor", doing="be assigned to learners")
@@ -84,7 +84,7 @@ def set_unit_status(session: Session, enrolment: Enrolment | int, unit_ref: str,
     who = get_person(session, actor)
     if status not in UNIT_STATUSES:
         raise Invalid(f"Unknown unit status '{status}'. Use one of: {', '.join(UNIT_STATUSES)}.")
-    cat = catalogues.current()
+    cat = catalogues.current(session)
     spec = resolve_unit(cat, e.source_id, unit_ref)
     if spec is None:
         raise NotFound(f"Unit '{unit_ref}' is not in the {source_name(cat, e.source_id)}.")

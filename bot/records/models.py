@@ -294,3 +294,24 @@ class Turn(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     result: Mapped[Optional[dict[str, Any]]]  # replies and flags, once handled
+
+
+class CatalogueDocument(Base):
+    """One imported qualification (or unit pool) in the interchange format (docs/catalogue-format.md).
+
+    Rows are only ever added: importing a qualification again adds version+1 and the older versions
+    stay for the records that cite them. The catalogue served is the seeds plus each source id's
+    highest version; every process compares the newest row with what it last built from (bot/records/catalogue.py).
+    """
+
+    __tablename__ = "catalogue_documents"
+    __table_args__ = (UniqueConstraint("source_id", "version", name="uq_catalogue_documents_source_id_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)  # the interchange JSON, as exported (canonical)
+    sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[Optional[str]] = mapped_column(String(200))
+    imported_by: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

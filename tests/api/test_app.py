@@ -21,6 +21,7 @@ PATHS = {
     "/api/units/{ref}": {"get"},
     "/api/units/{ref}/criteria": {"get"},
     "/api/search": {"get"},
+    "/api/catalogue/imports": {"get", "post"},  # #17.4: admins import qualifications
     "/api/learners/{learner_id}/progress": {"get"},
     "/api/discussions": {"get", "post"},
     "/api/discussions/{discussion_id}": {"get"},
@@ -138,7 +139,7 @@ def test_broken_catalogue_is_503(client, monkeypatch):
     from bot.records import catalogue as catalogues
     from catalogue.errors import SourceError
 
-    def broken():
+    def broken(where=None):
         raise SourceError("habc_l3_diploma.txt", 12, "truncated unit table")
 
     monkeypatch.setattr(catalogues, "current", broken)

@@ -20,7 +20,7 @@ def test_every_seed_round_trips_exactly(real_cat, sid, tmp_path, capsys):
     back = interchange.load(out)
     assert back == real_cat.source(sid)
     assert interchange.dumps(back) == out.read_text(encoding="utf-8")
-    assert cli.main(["import", str(out)]) == 0
+    assert cli.main(["import", "--check", str(out)]) == 0
     assert f"valid: {sid}" in capsys.readouterr().out
 
 

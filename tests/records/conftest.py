@@ -122,7 +122,7 @@ def fake_catalogue(monkeypatch):
     from tests.records.fakecat import FakeCatalogue
 
     cat = FakeCatalogue()
-    monkeypatch.setattr(catalogues, "current", lambda: cat)
+    monkeypatch.setattr(catalogues, "current", lambda where=None: cat)
     return cat
 
 

@@ -23,10 +23,10 @@ def test_migrate_is_idempotent_and_at_head(db):
     migrate(db)
     migrate(db)
     with engine_for(db).connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
         tables = set(inspect(connection).get_table_names())
     assert {"people", "identities", "api_tokens", "enrolments", "unit_statuses", "audit_entries", "discussions",
-            "planned_criteria", "answers", "decisions", "sign_offs", "amendments", "turns"} <= tables
+            "planned_criteria", "answers", "decisions", "sign_offs", "amendments", "turns", "catalogue_documents"} <= tables
 
 
 def test_sqlite_creates_its_directory_and_uses_wal_and_foreign_keys(tmp_path):

@@ -21,9 +21,9 @@ def _database(request: Request) -> dict:
         return {"ok": False, "backend": request.app.state.engine.dialect.name, "error": type(error).__name__}
 
 
-def _catalogue() -> dict:
+def _catalogue(request: Request) -> dict:
     try:
-        cat = catalogues.current()
+        cat = catalogues.current(request.app.state.settings.database_url)
         return {"ok": True, "qualifications": len(cat.qualifications()), "units": len(cat.units)}
     except SourceError as error:  # names the file and line that failed
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
@@ -32,7 +32,7 @@ def _catalogue() -> dict:
 @router.get("/health", responses={503: {"description": "Degraded: the body says whether the database or the catalogue failed"}})
 def health(request: Request) -> JSONResponse:
     """200 with {"status": "ok"} when both work; 503 with what failed otherwise."""
-    database, catalogue = _database(request), _catalogue()
+    database, catalogue = _database(request), _catalogue(request)
     ok = database["ok"] and catalogue["ok"]
     return JSONResponse({"status": "ok" if ok else "degraded", "database": database, "catalogue": catalogue},
                         status_code=200 if ok else 503)
