@@ -34,10 +34,11 @@ def test_only_an_admin_imports(world, role, status):
 
 
 def test_an_imported_qualification_is_served_at_once_and_audited(world):
+    before = ids(world)
     response = upload(world, invented.text())
     assert response.status_code == 201, response.text
     assert response.json() == {"source_id": invented.ID, "version": 1, "units": 4, "criteria": 8, "changed": True}
-    assert ids(world) == ["sfj-l2", "habc-l3", "ncfe-l1", "svq4", invented.ID]
+    assert ids(world) == before + [invented.ID]
     q = world.call("learner", "GET", f"/api/qualifications/{invented.ID}").json()
     assert q["title"] == invented.TITLE and q["credits"] == 12
     assert [g["units"] for g in q["rules"]["groups"]] == [["T/650/1001", "T/650/1002"], ["T/650/1003", "T/650/1004"]]
