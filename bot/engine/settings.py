@@ -28,6 +28,7 @@ class EngineSettings(BaseSettings):
     # signs socket.io session ids (bot/engine/channels/identity.py); shared by every Rasa server of a
     # profile so that a widget's session survives a move to another server. Empty: random per process.
     socketio_session_secret: str = ""
+    csa_profile: str = ""  # "production" or empty (bot/launch/profile.py); the Teams channel is stricter in production
 
 
 def engine_settings(environ: Optional[Mapping[str, str]] = None) -> EngineSettings:

@@ -202,3 +202,51 @@ def test_default_addresses_are_microsofts():
     assert multi.token_endpoint == "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
     override = TeamsSettings.load({}, {"TEAMS_TOKEN_URL": "http://127.0.0.1:9/{tenant}/token"})
     assert override.token_endpoint == "http://127.0.0.1:9/botframework.com/token"
+
+
+# ---- single tenant (issue 14.9) --------------------------------------------------------------------
+
+def test_single_tenant_bot_refuses_activities_and_tokens_of_another_tenant(channel, bf):
+    bot = RecordingBot({"text": "hi"})
+    genuine = bf.message("hello", conversation_id="a:tenant-ok")
+    assert run(channel, genuine, bf.headers(genuine, tid=bf.tenant_id), bot).status == 200
+    assert len(bot.messages) == 1  # the right tenant, in the token or not, is answered
+
+    other = bf.message("hello", conversation_id="a:tenant-other")
+    other["channelData"]["tenant"]["id"] = other["conversation"]["tenantId"] = "another-tenant"
+    mixed = bf.message("hello", conversation_id="a:tenant-mixed")
+    mixed["conversation"]["tenantId"] = "another-tenant"  # channelData still says ours
+    nameless = bf.message("hello", conversation_id="a:tenant-none")
+    del nameless["channelData"], nameless["conversation"]["tenantId"]
+    wrong_token = bf.message("hello", conversation_id="a:tenant-token")
+    for activity, headers in ((other, bf.headers(other)), (mixed, bf.headers(mixed)), (nameless, bf.headers(nameless)),
+                              (wrong_token, bf.headers(wrong_token, tid="another-tenant"))):
+        assert run(channel, activity, headers, bot).status == 401, activity["conversation"]["id"]
+        assert bf.connector.replies_in(activity["conversation"]["id"]) == []
+    assert len(bot.messages) == 1
+
+
+def test_a_multi_tenant_bot_takes_any_tenant():
+    fake = FakeBotFramework(tenant_id="")
+    try:
+        channel = TeamsInput(TeamsSettings.load(None, fake.env()))
+        bot = RecordingBot({"text": "hi"})
+        activity = fake.message("hello", conversation_id="a:any-tenant")
+        activity["channelData"]["tenant"]["id"] = activity["conversation"]["tenantId"] = "some-customer"
+        assert run(channel, activity, fake.headers(activity, tid="some-customer"), bot).status == 200
+        assert len(bot.messages) == 1
+    finally:
+        fake.stop()
+
+
+def test_production_profile_refuses_another_openid_metadata_address(bf):
+    from bot.engine.channels.teams import SettingsError
+
+    with pytest.raises(SettingsError, match="TEAMS_OPENID_METADATA_URL .* production"):
+        TeamsSettings.load(None, {**bf.env(), "CSA_PROFILE": "production"})
+    with pytest.raises(SettingsError):  # nor through credentials.yml
+        TeamsSettings.load({"openid_metadata_url": bf.login.openid_metadata_url}, {"CSA_PROFILE": "production"})
+    production = {k: v for k, v in bf.env().items() if k != "TEAMS_OPENID_METADATA_URL"}
+    settings = TeamsSettings.load(None, {**production, "CSA_PROFILE": "production"})
+    assert settings.openid_metadata_url == "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    assert TeamsSettings.load(None, bf.env()).openid_metadata_url == bf.login.openid_metadata_url  # tests may

@@ -7,7 +7,9 @@ In:  every activity carries `Authorization: Bearer <JWT>` signed by the Bot Fram
      checked here: RS256 signature against a key from the OpenID metadata's jwks_uri (the key must
      endorse the activity's channelId), issuer https://api.botframework.com, audience = our app id,
      expiry (five minutes' clock skew, as Microsoft's SDKs allow) and the `serviceurl` claim equal to
-     the activity's serviceUrl. Anything else is answered 401.
+     the activity's serviceUrl. A single-tenant bot (TEAMS_TENANT_ID set) also refuses an activity whose
+     tenant (channelData.tenant.id, conversation.tenantId) is missing or another, and a token whose
+     `tid` claim, where it has one, names another tenant. Anything else is answered 401.
 Out: an app token from Microsoft Entra ID (client credentials, scope
      https://api.botframework.com/.default) from the tenant's token endpoint for a single-tenant bot,
      or botframework.com's for a multi-tenant one; replies are POSTed to
@@ -18,6 +20,7 @@ Settings (credentials.yml keys, else environment variables; Microsoft's addresse
   app_password         TEAMS_APP_PASSWORD         its client secret
   tenant_id            TEAMS_TENANT_ID            set for a single-tenant bot; empty for multi-tenant
   openid_metadata_url  TEAMS_OPENID_METADATA_URL  https://login.botframework.com/v1/.well-known/openidconfiguration
+                                                  (for tests; the production profile refuses to start with another)
   login_url            TEAMS_LOGIN_URL            https://login.microsoftonline.com
   token_url            TEAMS_TOKEN_URL            default {login_url}/{tenant_id or botframework.com}/oauth2/v2.0/token
 """
@@ -52,6 +55,10 @@ CLOCK_SKEW = 5 * 60
 KEYS_MAX_AGE = 24 * 3600  # Microsoft rotates its signing keys; re-read them daily
 KEYS_MIN_REFETCH = 60  # an unknown key id triggers a re-read, but not more than once a minute
 
+class SettingsError(RuntimeError):
+    """A Teams setting that must not be used; raised at start-up, so the Rasa server does not start."""
+
+
 @dataclass(frozen=True)
 class TeamsSettings:
     app_id: str = ""
@@ -68,11 +75,16 @@ class TeamsSettings:
         def pick(key: str, default: str) -> str:
             return str(credentials.get(key) or default or "").strip()
 
+        metadata = pick("openid_metadata_url", env.teams_openid_metadata_url) or OPENID_METADATA_URL
+        if env.csa_profile.strip().lower() == "production" and metadata != OPENID_METADATA_URL:
+            # whoever serves the metadata decides which keys sign "Microsoft's" tokens (issue 14.9)
+            raise SettingsError(f"TEAMS_OPENID_METADATA_URL (or openid_metadata_url in credentials.yml) may not be "
+                                f"changed in the production profile: remove it to use Microsoft's {OPENID_METADATA_URL}")
         return cls(
             app_id=pick("app_id", env.teams_app_id),
             app_password=pick("app_password", env.teams_app_password),
             tenant_id=pick("tenant_id", env.teams_tenant_id),
-            openid_metadata_url=pick("openid_metadata_url", env.teams_openid_metadata_url) or OPENID_METADATA_URL,
+            openid_metadata_url=metadata,
             login_url=(pick("login_url", env.teams_login_url) or LOGIN_URL).rstrip("/"),
             token_url=pick("token_url", env.teams_token_url),
         )
@@ -108,6 +120,7 @@ class TokenValidator:
 
     app_id: str
     openid_metadata_url: str = OPENID_METADATA_URL
+    tenant_id: str = ""  # set: a single-tenant bot, which takes activities from this tenant only
     issuer: str = TOKEN_ISSUER
     clock: Callable[[], float] = time.time
     _keys: dict[str, dict] = field(default_factory=dict)
@@ -143,6 +156,12 @@ class TokenValidator:
         claimed = claims.get("serviceurl", claims.get("serviceUrl"))
         if not claimed or claimed != activity.get("serviceUrl"):
             raise AuthError("serviceUrl does not match the token")
+        if self.tenant_id:
+            if claims.get("tid") not in (None, self.tenant_id):  # Bot Framework tokens may carry none
+                raise AuthError("the token is from another tenant")
+            tenants = activity_tenants(activity)
+            if not tenants or tenants != {self.tenant_id}:
+                raise AuthError("the activity is from another tenant, or names none")
         return claims
 
     async def _key(self, kid: str) -> dict:
@@ -294,6 +313,13 @@ def message_text(activity: Mapping[str, Any]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def activity_tenants(activity: Mapping[str, Any]) -> set[str]:
+    """Every tenant id the activity names (channelData.tenant.id, conversation.tenantId)."""
+    found = {((activity.get("channelData") or {}).get("tenant") or {}).get("id"),
+             (activity.get("conversation") or {}).get("tenantId")}
+    return {str(t) for t in found if t}
+
+
 def sender_id(activity: Mapping[str, Any]) -> str:
     """"teams:<tenant>:<user>", the user's Entra ID object id where Teams gives it."""
     user = activity.get("from") or {}
@@ -323,7 +349,7 @@ class TeamsInput(WebhookChannel):
         if not (settings.app_id and settings.app_password):
             logger.warning("Teams channel not configured (TEAMS_APP_ID / TEAMS_APP_PASSWORD); "
                            "every request to it will be refused.")
-        self.validator = TokenValidator(settings.app_id, settings.openid_metadata_url)
+        self.validator = TokenValidator(settings.app_id, settings.openid_metadata_url, settings.tenant_id)
         self.client = ConnectorClient(settings)
         self.seen = SeenKeys()
         self._tasks: set[asyncio.Task] = set()
