@@ -309,10 +309,14 @@ _TAIL = re.compile(r"\s*(?:units?|too|as well|now|already|(?:(?:is|are|was|were|
 _LEADING_NUMBER = re.compile(r"^(?:units?\s*)?(\d{1,3}(?:\s*/\s*\d{3})?)\b", re.I)
 
 
+_ENDING_NUMBER = re.compile(r"\bunits?\s*(?:no\.?\s*|number\s*)?(\d{1,3}(?:\s*/\s*\d{3})?)$", re.I)
+
+
 def _clean_piece(piece: str) -> str:
     piece = _TAIL.sub("", _CHATTER.sub("", piece.strip())).strip()
-    m = _LEADING_NUMBER.match(piece)
-    return m.group(1) if m else piece  # "10 of the SVQ" -> "10" (the qualification is read separately)
+    m = _LEADING_NUMBER.match(piece) or _ENDING_NUMBER.search(piece)
+    # "10 of the SVQ" -> "10" (the qualification is read separately); "what are units 220" -> "220"
+    return m.group(1) if m else piece
 
 
 def extract_unit_refs(cat, text: str, source: Optional[str] = None) -> list[UnitLookup]:

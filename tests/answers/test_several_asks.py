@@ -78,3 +78,64 @@ def test_a_whole_group_and_units_beside_it_are_all_recorded(ask):
     a = ask("report_units", "I've done everything in group A and both group B units", LearnerContext("sfj-l2"))
     assert set(a.unit_updates) == {"A/506/2130", "F/506/2131", "J/506/2132", "A/506/1964", "L/506/1788",
                                    "D/506/2119", "T/506/2126"}
+
+
+# --- several asks in one message (pattern 2) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("intent", ["report_units", "ask_remaining", "nlu_fallback", "ask_unit_info"])
+def test_the_facts_of_every_unit_named_are_given(ask, intent):
+    a = ask(intent, "pearson svq: units 13 and 14 - credit points and codes?", LearnerContext())
+    t = text(a)
+    assert not a.unit_updates and "Have you finished these" not in t
+    assert t.index("CFACSD16") < t.index("CFACSD17"), t  # in the order named
+    assert "11 credit points" in t and "7 credit points" in t and "Group E" not in t or "11 credit points" in t
+
+
+def test_units_of_the_unit_pool_are_read_by_its_numbers(ask):
+    t = text(ask("nlu_fallback", "C&G: what are units 220 and 221 called", LearnerContext()))
+    assert "Support customers using self-service equipment" in t and "Use social media to deliver customer service" in t
+    assert "unit 220, City & Guilds unit pool" in t, t
+    one = text(ask("ask_remaining", "city & guilds 404 - level, credits and UAN?", LearnerContext()))
+    assert "R/506/2179" in one and "Level 4" in one and "First tell me your qualification" not in one, one
+
+
+def test_a_learners_own_group_is_shown_for_each_unit(ask):
+    t = text(ask("ask_unit_info", "units 12 and 17: credits and group?", LearnerContext("habc-l3")))
+    assert t.count("Group A (optional: at least 15 credits)") == 2, t
+
+
+@pytest.mark.parametrize("message", [
+    "whats the total credit value of the NCFE level 1, and whats compulsory?",
+    "highfield L3 - the minimum from group A and the credits at level 3 or above?",
+    "SFJ diploma: how many credits do I need overall and what's the max in group D?",
+])
+def test_several_parts_of_the_rules_get_the_whole_structure(ask, message):
+    a = ask("ask_what_if", message, LearnerContext())
+    t = text(a)
+    assert "Rules of combination" in t and "I'm not sure which unit" not in t, t
+    assert a.set_source in ("ncfe-l1", "habc-l3", "sfj-l2")
+
+
+def test_the_structure_facts_asked_together_are_all_there(ask):
+    t = text(ask("ask_group_credits", "highfield L3 - the minimum from group A and the credits at level 3 or above?",
+                 LearnerContext()))
+    assert "at least 15 credits" in t and "At least 40 credits from units at level 3 or above" in t, t
+
+
+def test_a_further_ask_in_its_own_clause_is_answered_after_the_first(ask):
+    a = ask("ask_remaining", "I've done units 01 to 05. whats left, and what can i progress to after the qualification?",
+            LearnerContext("ncfe-l1"))
+    t = text(a)
+    assert len(a.unit_updates) == 5  # the range 01 to 05 is five units
+    assert "Group B (optional: at least 6 credits): 0 credits" in t and "9 to go" in t, t
+    assert t.index("9 to go") < t.index("Progression"), t
+    assert "Level 2 Diploma in Customer Service" in t
+
+
+@pytest.mark.parametrize("message, refs", [
+    ("done units 01 to 04", ["L/506/2083", "Y/506/2085", "L/506/1791", "R/506/1792"]),
+    ("I did units 06 to 08", ["A/506/2094", "A/506/2113", "T/506/2126"]),
+])
+def test_a_range_of_unit_numbers_is_every_unit_between(cat, message, refs):
+    assert [u.ref for u in resolve.units(cat, message, "ncfe-l1")] == refs

@@ -14,7 +14,7 @@ from typing import Callable
 
 from bot.domain.replies import Reply
 
-from . import assessment, cite, criterion, evidence, qualification, remaining, resolve, route, smalltalk, unheld, unit_info, units
+from . import assessment, asks, cite, criterion, evidence, qualification, remaining, resolve, route, smalltalk, unheld, unit_info, units
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, status_segments, topics_in
 from .followup import clear_unit, follow_up
@@ -68,6 +68,11 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
                                  or ctx.source_id)
     if clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
         intent = "ask_remaining"  # "done 206 207 ... 224 - what's left?": whatever the classifier made of the list
+    elif clicked is None and intent in _MAY_ASK_FACTS and _asks_unit_facts(cat, text or "", ctx, entities):
+        intent = "ask_unit_info"  # "units 15 and 16 - credit points and codes?", "408: level, credits and UAN?"
+    elif clicked is None and intent in _MAY_ASK_FACTS and len(asks.structure_parts(text or "")) > 1 and \
+            asks.asks_structure(cat, text or "", named_qualification(cat, text or "", entities) or ctx.source_id):
+        intent = "ask_qualification_info"  # "total credits, and what's mandatory?": the whole structure holds both
     elif clicked is None and route.asks_more(intent, text or ""):
         # "svq 4 rules of combination" is not a choice; an unsure intent may still be answerable
         has_qualification = bool(ctx.source_id or named_qualification(cat, text or "", entities))
@@ -102,6 +107,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
                 answer = _then_what_is_left(cat, recorded, ctx)
             elif recorded.pending_choice:
                 answer = recorded  # "which unit did you mean by ...?" comes before any count
+        if clicked is None and answer.replies and not answer.pending_choice:
+            answer = _and_further_asks(cat, answer, intent, text or "", entities, ctx)
         if named is not None and answer.set_source is None and own is None:
             answer.set_source = named  # kept for the conversation: the next question needs no naming
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
@@ -138,6 +145,23 @@ _MAY_REPORT_UNITS = {"nlu_fallback", "report_units", "ask_remaining", "ask_group
                      "ask_unit_info", "ask_list_units", "choose_qualification", "out_of_scope", "affirm"}
 
 
+# intents a question about the facts of named units, or about several parts of the rules, is taken for
+_MAY_ASK_FACTS = _MAY_REPORT_UNITS | {"ask_what_if", "deny", "ask_criterion"}
+
+
+def _asks_unit_facts(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
+    if not asks.may_ask_unit_facts(text):
+        return False
+    frame = named_qualification(cat, text, entities) or _named_pool(cat, text) or ctx.source_id
+    return asks.asks_unit_facts(cat, text, frame)
+
+
+def _named_pool(cat, text: str) -> str | None:
+    """The unit pool a message names ("c&g 224"), which sets how its unit numbers are read."""
+    hits = [h for h in resolve.qualifications(cat, text) if cat.source(h.source_id).qualification is None]
+    return hits[0].source_id if hits else None
+
+
 def _reports(text: str) -> bool:
     return status_segments(text)[0][0] is not None
 
@@ -162,6 +186,16 @@ def _then_what_is_left(cat, recorded: Answer, ctx: LearnerContext) -> Answer:
     recorded.replies = [r for r in recorded.replies if not any("ask_remaining" in b.payload for b in r.buttons)]
     recorded.replies += left.replies
     return recorded
+
+
+def _and_further_asks(cat, answer: Answer, intent: str, text: str, entities, ctx: LearnerContext) -> Answer:
+    """The answer, then one to each further ask of the message that another module answers ("what's left,
+    and what could I do next after it?"), in the order asked."""
+    for other, part in asks.further_topic(text, intent):
+        handler, paged_ = _CATALOGUE[other]
+        more = handler(cat, part, {}, ctx, page=1) if paged_ else handler(cat, part, {}, ctx)
+        answer.replies += more.replies
+    return answer
 
 
 _ABOUT_A_UNIT_WHEN_NAMED = {"ask_qualification_info", "ask_group_credits", "choose_qualification", "ask_list_units"}

@@ -144,12 +144,31 @@ def strip_refs(text: str) -> str:
     return OUTCOME_IN_TEXT.sub(" ", text)
 
 
-_NUMBERED_QUALIFICATION = re.compile(r"\b(?:svq|scqf(?:\s*level)?|level|lvl|l)\s*\d\b(?!\s*(?:units?|credits?)\b)", re.I)
+# "svq 4 unit 10": the 4 is the SVQ's; "the level 2 units" are units of that level
+_NUMBERED_QUALIFICATION = re.compile(r"\b(?:svq|scqf(?:\s*level)?)\s*\d\b|\b(?:level|lvl|l)\s*\d\b(?!\s*(?:units?|credits?)\b)",
+                                     re.I)
 
 
 _BODY_OR_KIND = re.compile(r"\b\d{3}/\d{4}/\d\b|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|highfield(?:\s+abc)?|ncfe|"
                            r"pearson|edexcel|city\s*(?:&|and)?\s*guilds|c\s*(?:&|and)\s*g|cg|svq|scqf|diploma|certificate|"
                            r"qualification)\b", re.I)
+
+
+_RANGE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:to|-|–|through|thru|until)\s*(\d{1,3})\b(?![/.]\d)"
+                    r"(?!\s*(?:credits?|cps?|glh|hours|units?\b))", re.I)
+
+
+def _expand_range(m: re.Match) -> str:
+    a, b = m.group(1), m.group(2)
+    if not 0 < int(b) - int(a) <= 20:
+        return m.group(0)  # "1 to 100" is no list of units
+    width = len(a) if a.startswith("0") else 0  # NCFE numbers its units 01, 02 ...
+    return ", ".join(str(n).zfill(width) for n in range(int(a), int(b) + 1))
+
+
+def expand_ranges(text: str) -> str:
+    """"units 01 to 05" -> "units 01, 02, 03, 04, 05": every unit between."""
+    return _RANGE.sub(_expand_range, text)
 
 
 def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
@@ -160,6 +179,7 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
     """
     # the qualification's own name is not a unit: "SVQ 4: done units 1, 2", "sfj l2 - done 206 and 207"
     text = _BODY_OR_KIND.sub(" ", _NUMBERED_QUALIFICATION.sub(" ", text))
+    text = expand_ranges(text)
     text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # "206 207 and 221": numbers side by side are a list
     found = [_judge(cat, f, source_id) for f in lookup.extract_unit_refs(cat, text, source_id)]
     if source_id is not None:

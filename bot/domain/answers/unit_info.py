@@ -49,15 +49,26 @@ def not_found(what: str = "that unit") -> Answer:
                          f"(e.g. K/506/2155) or words from its title (e.g. \"exceed customer expectations\").")])
 
 
+def _clearly(cat, found: resolve.UnitRef) -> bool:
+    """Named by its code or number, or by two words of its title (not by a question's stray words)."""
+    return resolve.names_unit_code(found.mention) or len(
+        resolve.significant(cat.unit(found.ref).title) & resolve.significant(found.mention)) >= 2
+
+
+def _frame(cat, text: str, ctx: LearnerContext) -> str | None:
+    """How unit numbers are read: the qualification (or the C&G unit pool) the question names, else the learner's."""
+    hits = resolve.qualifications(cat, text)
+    quals = [h.source_id for h in hits if not h.weak and cat.source(h.source_id).qualification is not None]
+    pools = [h.source_id for h in hits if cat.source(h.source_id).qualification is None]  # never chosen, so "weak"
+    return (quals or pools or [ctx.source_id])[0]
+
+
 def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) -> resolve.UnitRef | None:
     """The unit a question is about; a button payload carries its ref in the `unit` entity."""
     for value in entities.get("unit", []):
         if cat.unit(value) is not None:
             return resolve.UnitRef(value, value, outside=ctx.source_id is not None and cat.spec(value, ctx.source_id) is None)
-    # "unit 5 of the SVQ": a qualification named in the question sets how unit numbers are read
-    named = [h.source_id for h in resolve.qualifications(cat, text) if not h.weak
-             and cat.source(h.source_id).qualification is not None]
-    frame = named[0] if named else ctx.source_id
+    frame = _frame(cat, text, ctx)
     found = resolve.unit(cat, text, frame)
     if found is not None and found.ref and frame != ctx.source_id:
         found.outside = ctx.source_id is not None and cat.spec(found.ref, ctx.source_id) is None
@@ -70,6 +81,11 @@ def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
 
 
 def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
+    if not entities.get("unit"):
+        frame = _frame(cat, text, ctx)
+        refs = list(dict.fromkeys(u.ref for u in resolve.units(cat, text, frame) if u.ref and _clearly(cat, u)))
+        if len(refs) > 1:  # "highfield units 26 and 27, credits for each?"
+            return several_units(cat, refs, text, ctx, frame, page)
     found = unit_from(cat, text, entities, ctx)
     if found is None:
         return not_found()
@@ -79,9 +95,39 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         lead = (f"Which unit do you mean by \"{found.mention}\"?" if not found.weak
                 else f"I'm not sure which unit \"{found.mention}\" is. Did you mean one of these?")
         return ask_which_unit(found.options, cat, "ask_unit_info", lead)
-    spec = primary_spec(cat, found.ref, ctx.source_id)
+    spec = primary_spec(cat, found.ref, _frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
     text_out = describe_unit(cat, spec, ctx)
     return Answer(paged(text_out, cite.unit_source(cat, spec), "ask_unit_info", text, page))
+
+
+def several_units(cat, refs: list[str], text: str, ctx: LearnerContext, frame: str | None, page: int = 1) -> Answer:
+    """The facts of every unit a question names ("units 15 and 16 - credit points and codes?"), one
+    block each, in the order named; 'tell me about <unit>' gives one unit's whole description."""
+    sections = []
+    for ref in refs:
+        spec = primary_spec(cat, ref, frame or ctx.source_id)
+        sections.append((brief_unit(cat, spec, ctx), cite.unit_source(cat, spec)))
+    return Answer(paged(sections, intent="ask_unit_info", message=text, page=page))
+
+
+def brief_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
+    """Code, title, number, group in the learner's qualification, level, credits, GLH and counts."""
+    number = f"unit {spec.number}, " if spec.number else ""
+    glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
+    credit = "credit point" if spec.source == "svq4" else "credit"
+    total = sum(len(o.criteria) for o in spec.outcomes)
+    kind = "outcome" if spec.source != "svq4" else "element"
+    rows = [f"*{spec.title}* ({spec.ref}, {number}{cite.name(cat, spec.source)}): level {spec.level}, "
+            f"{plural(spec.credits, credit)}, {glh}; {plural(len(spec.outcomes), kind)}, "
+            f"{plural(total, 'criterion', 'criteria')}"
+            + (f", {plural(len(spec.knowledge), 'knowledge statement')}" if spec.knowledge else "")]
+    if ctx.source_id:
+        group = cat.group_of(ctx.source_id, spec.ref)
+        if group is not None:
+            rows.append(f"- In your {cite.title(cat, ctx.source_id)}: {group_text(group)}")
+        elif cat.spec(spec.ref, ctx.source_id) is None:
+            rows.append(f"- *Not in your {cite.title(cat, ctx.source_id)}.*")
+    return "\n".join(rows)
 
 
 def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:

@@ -36,7 +36,7 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
                  and cat.source(h.source_id).qualification is not None]
         frame = named[0] if named else sid
         found = []
-        for status, fragment in status_segments(text):
+        for status, fragment in status_segments(resolve.expand_ranges(text)):  # before "to" is taken for a cue word
             refs = _whole_group_refs(cat, sid, fragment)
             found += [(status, resolve.UnitRef(fragment, r)) for r in refs]
             rest = strip_whole_groups(fragment) if refs else fragment
