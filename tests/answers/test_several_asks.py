@@ -139,3 +139,44 @@ def test_a_further_ask_in_its_own_clause_is_answered_after_the_first(ask):
 ])
 def test_a_range_of_unit_numbers_is_every_unit_between(cat, message, refs):
     assert [u.ref for u in resolve.units(cat, message, "ncfe-l1")] == refs
+
+
+# --- concrete "what do I still need" and follow-ups (patterns 4 and 6) ---------------------------
+
+
+def test_a_what_if_names_the_units_that_would_complete_it(ask):
+    done = ["CFACSF5", "CFACSF6", "CFACSA18", "CFACSB13"]  # units 1, 2, 4, 6
+    t = text(ask("ask_what_if", "what if I swap unit 6 for unit 7?", LearnerContext("svq4", claimed=done)))
+    assert "Group C: 10 -> 8" in t and "Units that would complete it" in t, t
+    assert "Handle Referred Customer Complaints" in t  # group D's only unit, still needed
+
+
+def test_what_if_i_also_do_is_a_change_tried_not_a_report(ask):
+    a = ask("report_units", "what if I also did units 14 and 15?", LearnerContext("ncfe-l1", claimed=[
+        "L/506/2083", "Y/506/2085", "L/506/1791", "R/506/1792", "Y/506/1793"]))
+    t = text(a)
+    assert not a.unit_updates and "Have you finished these" not in t
+    assert "14 -> 20" in t and "6 more credits in Group B" in t, t
+
+
+def test_the_total_still_needed_is_said_in_words(ask):
+    t = text(ask("ask_remaining", "what's left?", LearnerContext("sfj-l2", claimed=["A/506/2130", "F/506/2131"])))
+    assert "7 of 45 credits so far (38 more credits needed in total)" in t, t
+
+
+def test_units_named_after_a_group_are_not_the_whole_group(ask):
+    a = ask("report_units", "so far I've done group C ones: Exceed customer expectations and Make telephone calls "
+            "to customers", LearnerContext("sfj-l2"))
+    assert set(a.unit_updates) == {"Y/506/2135", "K/506/2155"}
+
+
+@pytest.mark.parametrize("follow", ["how many credits?", "what level?", "glh?", "which group"])
+def test_a_bare_fact_question_after_a_unit_is_about_that_unit(ask, follow):
+    ctx = LearnerContext("habc-l3", earlier=["tell me about unit 26"])
+    t = text(ask("nlu_fallback", follow, ctx))
+    assert "L/506/2181" in t and "Did you mean" not in t, t
+
+
+def test_stray_words_of_a_question_are_no_second_unit(ask):
+    t = text(ask("nlu_fallback", "is unit T/506/2157 in the sfj diploma and what is it worth", LearnerContext()))
+    assert "Carry out customer service handovers" in t and t.count("GLH") == 1, t

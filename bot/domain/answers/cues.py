@@ -64,7 +64,7 @@ _NUMBER_WORDS = r"(?:two|three|four|five|six|2|3|4|5|6)"
 _GROUP_DONE = r"(?:done|did|finished|completed|passed|achieved|got|doing|planning|taking)"
 _WHOLE_GROUP = re.compile(rf"\b(?:all|every|everything|each|both)\b[^.,;]*?\bgroup\s+([A-Za-z])\b|\bgroup\s+([A-Za-z])\b"
                           rf"[^.,;]*?\b(?:all|every|completely|whole)\b|\b{_GROUP_DONE}\s+(?:the\s+)?group\s+([A-Za-z])\b"
-                          rf"(?!\s*(?:units?\s*)?\d)|\bgroup\s+([A-Za-z])\s+(?:is\s+|all\s+)?(?:done|finished|completed)\b", re.I)
+                          rf"(?!\s*(?:units?\s*)?\d|\s*(?:ones?|units?)\b|\s*:)|\bgroup\s+([A-Za-z])\s+(?:is\s+|all\s+)?(?:done|finished|completed)\b", re.I)
 _ALL_MANDATORY = re.compile(rf"\b(?:all|every|each|both|{_NUMBER_WORDS})\b[^.,;]*?\b(?:mandatory|compulsory)\b|"
                             rf"\b(?:mandatory|compulsory)\b[^.,;]*?\b(?:all|every)\b|"
                             r"\bthe\s+(?:mandatory|compulsory)\s+(?:group|units|ones)\b|"

@@ -66,7 +66,9 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
         intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
                                  or ctx.source_id)
-    if clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
+    if clicked is None and intent == "report_units" and _WHAT_IF.match(text or ""):
+        intent = "ask_what_if"  # "what if I also do X and Y?" is a change tried, not a report
+    elif clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
         intent = "ask_remaining"  # "done 206 207 ... 224 - what's left?": whatever the classifier made of the list
     elif clicked is None and intent in _MAY_ASK_FACTS and _asks_unit_facts(cat, text or "", ctx, entities):
         intent = "ask_unit_info"  # "units 15 and 16 - credit points and codes?", "408: level, credits and UAN?"

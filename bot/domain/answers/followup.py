@@ -49,13 +49,23 @@ def follow_up(cat, intent: str, text: str, ctx: LearnerContext, source_id: str |
         return ("ask_evidence_allowed" if evidence else "ask_criterion"), f"{text} of {topic}"
     if _PRONOUN.search(text):
         text = _PRONOUN.sub(topic, text, count=1)
-    elif _LEAD.match(text):
+    elif _LEAD.match(text) or _bare_fact(cat, text):
         text = f"{text} of {topic}"
     else:
         return intent, text
     if evidence:
         return "ask_evidence_allowed", text
     return ("ask_unit_info" if intent in _UNIT_FACT else intent), text
+
+
+# a unit's fact asked on its own after a unit was the topic: "how many credits?", "what level?", "glh?"
+_FACT = re.compile(r"\b(?:credits?|credit\s+points?|level|glh|guided\s+learning|code|uan|urn|group|criteria|acs|"
+                   r"outcomes?|elements?|called|title|worth)\b", re.I)
+
+
+def _bare_fact(cat, text: str) -> bool:
+    return (len(text.split()) <= SHORT and bool(_FACT.search(text)) and not resolve.qualifications(cat, text)
+            and status_segments(text)[0][0] is None)
 
 
 def _bare_unit_reply(cat, intent: str, text: str, ctx: LearnerContext, source_id: str | None) -> tuple[str, str]:

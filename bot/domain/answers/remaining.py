@@ -117,7 +117,8 @@ def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
     if report.valid:
         head = (f"With the {counted}, you meet the rules of combination of the *{q.title}* ({report.credits} {cn}).")
     else:
-        head = f"*{q.title}*: {report.credits} of {report.min_credits} {cn} so far, counting {counted}."
+        more = f" ({plural(report.shortfall, 'more ' + cn.removesuffix('s'))} needed in total)" if report.shortfall else ""
+        head = f"*{q.title}*: {report.credits} of {report.min_credits} {cn} so far{more}, counting {counted}."
     unconfirmed = [r for r in ctx.claimed if r not in ctx.achieved]
     if unconfirmed:
         head += f" ({plural(len(unconfirmed), 'unit is', 'units are')} your own claim, not yet confirmed by your assessor.)"
@@ -241,6 +242,10 @@ def what_if(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
         rows.append("That plan would meet the rules of combination.")
     else:
         rows.append(f"It would still need {join_words(needs(after))}.")
+        finish = rules.remaining(cat, sid, plan, "credits", 1)
+        if finish.possible and finish.suggestions:  # which units would complete each rule still unmet
+            rows += [f"Units that would complete it ({_size(finish.suggestions[0], cn)}):",
+                     *_suggestion_lines(cat, sid, finish.suggestions[0], cn)]
     return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid)), *replies])
 
 

@@ -2,6 +2,8 @@
 and listing the units of a group."""
 from __future__ import annotations
 
+import re
+
 from bot.domain.replies import Button, Reply
 from catalogue.model import Difference, Group, UnitSpec
 
@@ -51,6 +53,8 @@ def not_found(what: str = "that unit") -> Answer:
 
 def _clearly(cat, found: resolve.UnitRef) -> bool:
     """Named by its code or number, or by two words of its title (not by a question's stray words)."""
+    if re.fullmatch(r"\W*(?:units?\s*)?\d{1,3}(?:\s*/\s*\d{3})?\W*", found.mention, re.I):
+        return True  # one number of a list ("units 13 and 14")
     return resolve.names_unit_code(found.mention) or len(
         resolve.significant(cat.unit(found.ref).title) & resolve.significant(found.mention)) >= 2
 
