@@ -116,3 +116,22 @@ def test_clients_are_not_offered_the_broken_websocket_upgrade(bot):
     channel = GuardedSocketIOInput()
     channel.blueprint(bot)
     assert channel.sio.eio.allow_upgrades is False
+
+
+@pytest.mark.parametrize("opening", [None, "", "   "], ids=["null", "empty", "blank"])
+def test_a_null_or_empty_opening_message_starts_the_session_with_the_greeting(bot, opening):
+    # Rasa Webchat opens a conversation by sending {"message": null} (no initPayload): greet, not "Sorry..."
+    w = Widget(bot)
+    sid = w.connect()
+    session = w.session(sid)
+    w.say(sid, {"message": opening, "session_id": session})
+    w.say(sid, {"message": "", "session_id": session})  # a later empty message is not answered
+    w.say(sid, {"message": "hello", "session_id": session})
+    assert [(m.text, m.sender_id) for m in bot.messages] == [("/greet", session), ("hello", session)]
+
+
+def test_a_message_without_a_message_field_opens_with_the_greeting_too(bot):
+    w = Widget(bot)
+    sid = w.connect()
+    w.say(sid, {"session_id": w.session(sid)})
+    assert [m.text for m in bot.messages] == ["/greet"]

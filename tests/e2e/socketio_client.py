@@ -63,7 +63,7 @@ class SocketIOChat:
         assert name == "session_confirm" and isinstance(confirmed, str), (name, confirmed)
         return confirmed
 
-    def say(self, session_id: str, text: str, until: str, timeout: float = 60) -> str:
+    def say(self, session_id: str, text: str | None, until: str, timeout: float = 60) -> str:
         """Send a message and read the bot's answers (`bot_uttered`) until their text holds `until`.
         (A long-poll is never cut short: the server would hand the next packet to the dropped poll.)"""
         self.emit("user_uttered", {"message": text, "session_id": session_id})

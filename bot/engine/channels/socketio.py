@@ -13,7 +13,11 @@ Session ids are the server's (bot/engine/channels/identity.py, issue 14.1): `ses
 a client's id only if this server signed it, and a message is always taken as from the session its
 socket was confirmed in, whatever `session_id` it names, so no client joins another's room or
 speaks as another sender. A staff token may come in the message's `auth_token`; it is passed on as
-its hash and never kept."""
+its hash and never kept.
+
+A null or empty first message on a socket (Rasa Webchat sends one when it opens a conversation with
+no initPayload) starts the session with the greeting ("/greet"), instead of an empty message the bot
+cannot understand; a later empty message is dropped (issue 18)."""
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Optional
@@ -25,6 +29,9 @@ from sanic import Blueprint
 from bot.engine.channels.guard import guard
 from bot.engine.channels.identity import SessionIds, with_staff_token
 from bot.engine.settings import engine_settings
+
+
+GREETING = "/greet"  # the intent a new conversation starts with (the web chat page sends it too)
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -44,6 +51,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
         ids = SessionIds(engine_settings().socketio_session_secret)
         confirmed: dict[str, str] = {}  # socket id -> the session it was confirmed in
+        spoken: set[str] = set()  # sockets that have sent a message
         rasa_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
 
         async def session_request(sid: str, data: Optional[dict]) -> None:
@@ -55,6 +63,12 @@ class GuardedSocketIOInput(SocketIOInput):
 
         async def user_message(sid: str, data: Any) -> None:
             data = dict(data) if isinstance(data, dict) else {}
+            first = sid not in spoken
+            spoken.add(sid)
+            if not isinstance(data.get("message"), str) or not data["message"].strip():
+                if not first:
+                    return
+                data["message"] = GREETING
             if self.session_persistence:
                 if sid not in confirmed:
                     await sio.emit(self.bot_message_evt, {"text": "Please start a session first (session_request)."},
@@ -68,6 +82,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
         async def disconnect(sid: str) -> None:
             confirmed.pop(sid, None)
+            spoken.discard(sid)
 
         sio.on("session_request", namespace=self.namespace)(session_request)  # replaces Rasa's handlers
         sio.on(self.user_message_evt, namespace=self.namespace)(user_message)
