@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.domain.replies import Button, Reply
 
-from . import cite, resolve
+from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .format import paged, payload, upper_first
@@ -36,6 +36,9 @@ _MAX_FACTS = 6
 def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     topics = [t for t in entities.get("topic", []) if t in TOPIC_NAMES] or topics_in(text, RULE_TOPICS)
     if not topics:
+        found = passages.answer_sections(cat, text, passages.sources_for(cat, text, entities, ctx.source_id))
+        if found:  # a rule no topic names ("which assessment strategy applies to 322?"): the text itself
+            return Answer(paged(found, intent="ask_assessment_rule", message=text, page=page))
         return Answer([Reply("Which assessment rule do you want to know about?",
                              buttons=[Button(upper_first(TOPIC_NAMES[t]), payload("ask_assessment_rule", topic=t))
                                       for t in ASK])])

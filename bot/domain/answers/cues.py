@@ -126,7 +126,7 @@ RULE_TOPICS: dict[str, tuple[str, ...]] = {
 QUAL_ASPECTS: dict[str, tuple[str, ...]] = {
     "status": ("withdrawn", "still running", "still available", "enrol", "register", "registration", "sign up",
                "start it", "still valid", "closed", "end date", "last date", "still open", "discontinued",
-               "expire", "status", "draft"),
+               "expire", "status", "draft", "final version", "version"),
     "dates": ("date", "dates", "when", "start", "operational", "certification"),
     "credits": ("credit", "how many units", "units do i need", "rule of combination", "rules of combination",
                 "structure", "mandatory", "compulsory", "optional group", "units altogether", "units in total"),

@@ -14,7 +14,8 @@ from typing import Callable
 
 from bot.domain.replies import Reply
 
-from . import assessment, asks, cite, criterion, evidence, qualification, remaining, resolve, route, smalltalk, unheld, unit_info, units
+from . import (assessment, asks, cite, criterion, evidence, passages, qualification, remaining, resolve, route, smalltalk,
+               unheld, unit_info, units)
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, status_segments, topics_in
 from .followup import clear_unit, follow_up
@@ -38,6 +39,7 @@ _CATALOGUE: dict[str, tuple[Handler, bool]] = {
     "ask_evidence_allowed": (evidence.allowed, True),
     "ask_assessment_rule": (assessment.rule, True),
     "ask_qualification_info": (qualification.info, True),
+    "search_specification": (passages.ask, True),  # not a model intent: route.reroute() chooses it
 }
 _SOCIAL = {"greet", "goodbye", "thank", "help", "human_handoff"}  # never a follow-up about a unit
 _OWN_RECORD = {"report_units", "ask_remaining", "ask_what_if"}

@@ -12,7 +12,7 @@ import re
 from bot.domain.replies import Button, Reply
 from catalogue.model import Citation, Fact, UnitSpec
 
-from . import cite, resolve
+from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .format import bullets, join_words, paged, payload, plural, unit_label, upper_first
 from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
@@ -181,6 +181,10 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     key = keys[0] if keys else None
     found = unit_from(cat, resolve.without_evidence(text), entities, ctx)
     if found is None and key is None:
+        found_text = passages.answer_sections(cat, text, passages.sources_for(cat, text, entities, ctx.source_id),
+                                              evidence=True)
+        if found_text:  # evidence no type names ("worksheets", "peer reports"): what the specification says
+            return Answer(paged(found_text, intent="ask_evidence_allowed", message=text, page=page))
         return _ask_type("ask_evidence_allowed", "Which kind of evidence do you want to use?", **extra)
     if found is None:
         ask = Reply(f"For which unit? For example: \"can I use {NAMES[key]} for unit 206 outcome 1?\"")

@@ -14,6 +14,7 @@ _PRONOUN = re.compile(r"\b(?:it|this unit|that unit|the unit|this one|that one)\
 _LEAD = re.compile(r"^\s*(?:and|also|what about|how about|plus)\b", re.I)
 _UNIT_FACT = {"ask_qualification_info", "ask_group_credits", "nlu_fallback", "out_of_scope", "ask_list_units",
               "ask_assessment_rule"}
+_EVERY_TITLE = {"customer", "customers", "service"}
 SHORT = 8  # words: a reply to "which unit?" is a title, not a sentence
 
 
@@ -23,7 +24,9 @@ def clear_unit(cat, text: str, source_id: str | None) -> str | None:
     if found is None or found.ref is None or found.outside:
         return None
     title = resolve.significant(cat.unit(found.ref).title)
-    if resolve.names_unit_code(text) or len(title & resolve.significant(text)) >= 2:
+    shared = title & resolve.significant(text)
+    # "customer service" is in nearly every title and most questions: it names no unit by itself
+    if resolve.names_unit_code(text) or len(shared) >= 2 and shared - _EVERY_TITLE:
         return found.ref
     return None
 

@@ -9,7 +9,7 @@ import re
 
 from bot.domain.replies import Button, Reply
 
-from . import cite, resolve
+from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import QUAL_ASPECTS, topics_in
 from .format import paged, payload
@@ -102,7 +102,13 @@ def info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
         aspects.remove("dates")
     if named and "level" in aspects and len(aspects) > 1:
         aspects.remove("level")  # "the level 1 certificate" names the qualification, it doesn't ask its level
+    if named and aspects == ["level"] and "level" not in resolve.without_qualification(text).lower():
+        aspects = []  # "level 3" only named it: "what's the tutor ratio for habc level 3?"
     if len(ids) == 1 and not aspects:
+        if passages.query_terms(text):  # something the facts above have no field for: the text itself
+            found = passages.answer_sections(cat, text, ids)
+            if found:
+                return Answer(paged(found, intent="ask_qualification_info", message=text, page=page))
         sections = [(_overview(cat, ids[0]), cite.name(cat, ids[0])), structure(cat, ids[0])]
         return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
     aspects = aspects or ["credits"]

@@ -3,8 +3,8 @@
 Two cases: a message that names a qualification *and asks something about it* ("svq 4 rules of
 combination", "does the SFJ level 2 have any exemptions?") is classified as choosing it; and a question
 the classifier is unsure of (nlu_fallback, out_of_scope) that names a qualification, or comes from a
-learner who has one, and asks about a topic the specifications cover. Both go to the module for that
-topic; everything else keeps its intent.
+learner who has one. Both go to the module for the topic asked about; an unsure question with no such
+topic is searched for in the specification's text (passages.py). Everything else keeps its intent.
 """
 from __future__ import annotations
 
@@ -56,5 +56,5 @@ def reroute(intent: str, text: str, has_qualification: bool) -> str:
     if intent == "choose_qualification" and asks_about_it(text):
         return by_topic(text) or "ask_qualification_info"
     if intent in _UNSURE and has_qualification and _ASKS.search(text):
-        return by_topic(text) or intent
+        return by_topic(text) or "search_specification"  # the specification's own words, or what was searched
     return intent
