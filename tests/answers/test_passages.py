@@ -77,3 +77,23 @@ def test_a_qualification_question_without_a_field_gets_the_passage(ask):
     # pearson_svq4.txt L454: usually two standards verification visits per year
     reply = text(ask("ask_qualification_info", "how many standards verification visits does a centre get on the svq?"))
     assert "two standards verification visits per year" in reply
+
+
+def test_a_unit_question_beyond_the_card_quotes_the_units_own_text(ask):
+    # cg_unit_pool.txt L1646-1662: unit 217 is linked to NOS CFACSD1 Develop customer relationships
+    a = ask("ask_unit_info", "city & guilds unit 217: which national occupational standards is it linked to?")
+    first = a.replies[0].text
+    assert first.startswith("On that, the City & Guilds unit pool says") and "CFACSD1" in first
+    assert "Develop customer relationships" in text(a)  # the card follows
+
+
+def test_a_unit_question_the_text_is_silent_on_says_what_was_searched(ask):
+    # cg_unit_pool.txt L3003-3165: unit 222 has no 'Relationship to NOS' field
+    first = ask("ask_unit_info", "which NOS is city and guilds unit 222 linked to?").replies[0].text
+    assert first.startswith("That is not stated for Provide post-transaction customer service (K/506/2978)")
+    assert "City & Guilds unit pool, lines 3003-" in first and '"nos"' in first
+
+
+def test_a_card_question_gets_only_the_card(ask):
+    a = ask("ask_unit_info", "how many credits is unit 217 worth?", LearnerContext("sfj-l2"))
+    assert a.replies[0].text.startswith("*Develop customer relationships*")

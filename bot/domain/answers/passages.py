@@ -238,3 +238,59 @@ def evidence_verdict(cat, text: str, passage: Passage) -> str:
     if _CONDITION.search(passage.text):
         return f"*Yes, on the conditions it states*: the {whose} names it, {named}."
     return f"*Yes*, it is listed: the {whose} names \"{_clip(line, 120)}\" ({where})."
+
+
+# what the unit card already says: a question about only these is answered by the card itself
+_CARD = set(terms("credit credits level levels glh guided learning hours criteria criterion outcome outcomes group "
+                  "groups mandatory compulsory optional title code number worth value element elements knowledge "
+                  "statement statements point points many total mean tell about info also which where what in it "
+                  "unit units sfj habc highfield ncfe pearson svq city guilds c&g cg edexcel scqf diploma "
+                  "certificate cert pool qualification quals"))
+
+
+def unit_span(cat, spec) -> tuple[int, int]:
+    """The lines of a unit's block in its specification: from its start to the next unit's."""
+    starts = sorted(s.line for s in cat.source(spec.source).units)
+    later = [line for line in starts if line > spec.line]
+    return spec.line, (later[0] - 1 if later else cat.source(spec.source).line_count)
+
+
+def unit_question_terms(text: str, spec) -> list[str]:
+    """What a question about a unit asks beyond its title and its card ("which NOS", "how long is the report")."""
+    title = set(terms(spec.title))
+    code = set(terms(spec.ref.replace("/", " ")))
+    return [w for w in query_terms(text) if w not in title | code and w not in _CARD and not w.isdigit() and len(w) > 2
+            or w == "nos"]
+
+
+def unit_sections(cat, text: str, spec, specs, quiet: bool = False) -> list[tuple[str, str]]:
+    """The passage of the unit's own blocks (in every specification holding it) that answers what the
+    question asks beyond the card; [] when it asks nothing more; what was searched when nothing matched
+    (unless `quiet`: the question is answered already)."""
+    asked = unit_question_terms(text, spec)
+    if not asked:
+        return []
+    best: tuple[int, float, Passage] | None = None  # within one unit's text any shared word is a lead
+    for other in specs:  # the specification the question names (or the learner's) first
+        first, last = unit_span(cat, other)
+        idx = index(cat, other.source)
+        # the unit's block, and passages elsewhere that name it by code ("... F/502/4396 Bespoke Software ...")
+        inside = [i for i, p in enumerate(idx.passages) if first <= p.line <= last or other.ref in p.text]
+        scores = idx.bm25.get_scores(asked) if inside else []
+        for i in inside:
+            shared = len(idx.terms[i] & set(asked))
+            if shared and (best is None or (shared, scores[i]) > best[:2]):
+                best = (shared, scores[i], idx.passages[i])
+        if best is not None:
+            break
+    if best is None and quiet:
+        return []
+    if best is None:
+        where = "; ".join(f"{cite.name(cat, s.source)}, {cite.lines([Citation(s.source, *unit_span(cat, s))])}"
+                          for s in specs)
+        words = ", ".join(f'"{w}"' for w in asked[:5])
+        return [(f"That is not stated for {spec.title} ({spec.ref}): I searched its unit text "
+                 f"({where}) and found nothing on {words}.", "; ".join(cite.name(cat, s.source) for s in specs))]
+    p = best[2]
+    lead = f"On that, the {cite.name(cat, p.source_id)} says ({cite.lines([p.citation])}):"
+    return [(f"{lead}\n{_clip(p.text, MAX_REPLY_CHARS - len(lead) - 4)}", cite.cite(cat, [p.citation]))]

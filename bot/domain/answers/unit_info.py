@@ -7,12 +7,13 @@ import re
 from bot.domain.replies import Button, Reply
 from catalogue.model import Difference, Group, UnitSpec
 
-from . import cite, resolve
+from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
 from .structure import group_text
+from .verdict import unit_verdict
 
 _FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",
                 "outcomes": "Number of outcomes", "criteria": "Number of criteria",
@@ -101,7 +102,16 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         return ask_which_unit(found.options, cat, "ask_unit_info", lead)
     spec = primary_spec(cat, found.ref, _frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
     text_out = describe_unit(cat, spec, ctx)
-    return Answer(paged(text_out, cite.unit_source(cat, spec), "ask_unit_info", text, page))
+    said = unit_verdict(cat, spec, text, ctx.source_id)
+    # "which NOS does 217 map to?": what the card doesn't say, from the unit's own text, before the card
+    named = [h.source_id for h in resolve.qualifications(cat, text)] + [ctx.source_id or spec.source]
+    holding = sorted(cat.unit(spec.ref).specs.values(), key=lambda s: named.index(s.source) if s.source in named
+                     else len(named))
+    extra = passages.unit_sections(cat, text, spec, holding, quiet=bool(said))
+    sections = extra + [(text_out, cite.unit_source(cat, spec))]
+    if said:  # "is it mandatory?": the plain answer first, then what says so
+        sections = [(said, cite.unit_source(cat, spec))] + sections
+    return Answer(paged(sections, intent="ask_unit_info", message=text, page=page))
 
 
 def several_units(cat, refs: list[str], text: str, ctx: LearnerContext, frame: str | None, page: int = 1) -> Answer:
