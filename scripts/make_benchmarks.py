@@ -218,7 +218,7 @@ def faults_section(f: dict | None) -> list[str]:
     if not f:
         return ["No fault results yet: run `scripts/bench_faults.py`.", ""]
     out = [f"Command: `.venv/bin/python {f['command']}`: {f['users']} users on the production profile (2 Rasa "
-           f"servers, 2 action servers, balancer, PostgreSQL, Redis); {f['total_requests']} requests in all, "
+           f"servers, 2 action servers, HAProxy, PostgreSQL, Redis); {f['total_requests']} requests in all, "
            f"{f['failed_before_any_fault']} failed before the first fault.", "",
            "| fault | requests in its window | failed | said \"please try again\" | unclear (empty, 5xx, timeout) | "
            "service back after | users served again after |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -248,7 +248,7 @@ def fuzz_section(parsers, api, botf) -> list[str]:
             key = (x["kind"], x["outcome"], x["note"], x["text"][:80])
             grouped[key] = grouped.get(key, 0) + 1
         if grouped:
-            out += ["", "Failures, grouped (\"fallback\" = the user got the balancer's \"please try again\"):", ""]
+            out += ["", "Failures, grouped (\"fallback\" = the user got HAProxy's \"please try again\"):", ""]
         for (kind, outcome, note, text), n in sorted(grouped.items(), key=lambda kv: -kv[1])[:15]:
             out.append(f"- {n} × {kind} → {outcome} ({note}): `{text}`")
     else:

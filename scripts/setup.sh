@@ -85,6 +85,20 @@ if [ "${1:-}" = "--test-tools" ]; then
   fi
 fi
 
+# `setup.sh --production` (and --test-tools, for the production profile's tests): HAProxy, Debian's
+# package, which the production profile puts in front of its Rasa and action servers.
+if { [ "${1:-}" = "--production" ] || [ "${1:-}" = "--test-tools" ]; } \
+   && ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+  STEP="installing HAProxy for the production profile (apt-get install haproxy)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing HAProxy for the production profile (first run only)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    say "HAProxy is not installed and cannot be installed here (needs root and apt-get): run 'sudo apt-get install -y haproxy' (Debian/Ubuntu; 2.4 or later elsewhere). The production profile and its tests need it"
+  fi
+fi
+
 STEP="creating var/"
 mkdir -p "$ROOT/var/logs"
 say "setup complete"

@@ -23,8 +23,6 @@ class EngineSettings(BaseSettings):
     teams_login_url: str = LOGIN_URL
     teams_token_url: str = ""
     tracker_store_retry_seconds: float = 20.0  # how long a tracker read/write waits for the database
-    balancer_max_message_chars: int = 10000  # longer messages are answered by the balancer, never reach Rasa
-    balancer_max_message_words: int = 1500
     # signs socket.io session ids (bot/engine/channels/identity.py); shared by every Rasa server of a
     # profile so that a widget's session survives a move to another server. Empty: random per process.
     socketio_session_secret: str = ""

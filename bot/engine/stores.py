@@ -21,7 +21,7 @@ ResilientSQLTrackerStore, two changes to rasa.core.tracker_store.SQLTrackerStore
 If the database stays unreachable, Rasa's fail-safe wrapper would swallow the error and carry on
 with an EMPTY tracker (a conversation silently restarted, its form lost). So once the retries are
 spent this store raises TrackerStoreUnavailable, a BaseException that passes through that wrapper:
-the request fails, the balancer answers "please try again", and the stored state stays intact.
+the request fails, HAProxy answers "please try again" (bot/launch/haproxy.py), and the stored state stays intact.
 """
 from __future__ import annotations
 

@@ -4,8 +4,9 @@ several servers (docs/deployment.md):
 
 - records in PostgreSQL (DATABASE_URL), Rasa's trackers in PostgreSQL (TRACKER_DATABASE_URL),
   Rasa's conversation locks in Redis (REDIS_URL), through endpoints.production.yml;
-- RASA_SERVERS Rasa servers and ACTION_SERVERS action servers (2 each by default), behind the
-  balancer (bot/engine/balancer.py), which listens where the single Rasa server would (RASA_PORT).
+- RASA_SERVERS Rasa servers and ACTION_SERVERS action servers (2 each by default), behind HAProxy
+  (configured by bot/launch/haproxy.py), which listens where the single Rasa server would (RASA_PORT)
+  and refuses REST messages over MAX_MESSAGE_CHARS bytes or MAX_MESSAGE_WORDS words.
 
 Standard library only, like bot/launch/stack.py. `python -m bot.records.provision` (application
 environment) creates the two PostgreSQL databases if they are missing.
@@ -17,6 +18,7 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
+from bot.launch import haproxy
 from bot.launch.service import ROOT, Service, StackError, port_is_free
 
 PROFILE = "CSA_PROFILE"
@@ -26,6 +28,8 @@ DEFAULTS = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "RASA_SERVERS": "2",
     "ACTION_SERVERS": "2",
+    "MAX_MESSAGE_CHARS": "10000",
+    "MAX_MESSAGE_WORDS": "1500",
 }
 
 
@@ -59,7 +63,7 @@ def server_ports(stack, kind: str, count: int) -> list[int]:
 
 def extend(stack, base: dict[str, str]) -> None:
     """Called at the end of Stack._build: in the production profile, replace the single Rasa and
-    action servers with several of each behind the balancer (which takes the name "rasa", so
+    action servers with several of each behind HAProxy (which takes the name "rasa", so
     stack.say and the printed addresses stay the same)."""
     given = {**os.environ, **stack.env}  # base has the launcher's SQLite default filled in
     if not is_production(given):
@@ -67,9 +71,9 @@ def extend(stack, base: dict[str, str]) -> None:
 
     conf = settings(given)
     counts = {}
-    for var in ("RASA_SERVERS", "ACTION_SERVERS"):
-        if not conf[var].isdigit() or not 1 <= int(conf[var]) <= 32:
-            raise StackError(f"{var}={conf[var]!r}: give a number of servers from 1 to 32.")
+    for var, top in (("RASA_SERVERS", 32), ("ACTION_SERVERS", 32), ("MAX_MESSAGE_CHARS", 50000), ("MAX_MESSAGE_WORDS", 50000)):
+        if not conf[var].isdigit() or not 1 <= int(conf[var]) <= top:
+            raise StackError(f"{var}={conf[var]!r}: give a number from 1 to {top}.")
         counts[var] = int(conf[var])
     rasa_ports = server_ports(stack, "rasa", counts["RASA_SERVERS"])
     action_ports = server_ports(stack, "actions", counts["ACTION_SERVERS"])
@@ -97,10 +101,10 @@ def extend(stack, base: dict[str, str]) -> None:
         argv[argv.index("--port") + 1] = str(port)
         argv[argv.index("--endpoints") + 1] = env["RASA_ENDPOINTS"]
         services[f"rasa-{i}"] = Service(f"rasa-{i}", argv, port, "/", env, logs / f"rasa-{i}.log")
-    balancer = [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "bot.engine.balancer", "--port", str(front),
-                "--rasa", ",".join(f"http://127.0.0.1:{p}" for p in rasa_ports),
-                "--actions", ",".join(f"http://127.0.0.1:{p}" for p in action_ports)]
-    services["rasa"] = Service("rasa", balancer, front, "/balancer/health", env, logs / "balancer.log")
+    plan = haproxy.Plan(f"127.0.0.1:{front}", rasa_ports, action_ports, counts["MAX_MESSAGE_CHARS"],
+                        counts["MAX_MESSAGE_WORDS"], socket=str(stack.var / "haproxy.sock"))
+    argv = haproxy.write_checked(plan, stack.var / "haproxy.cfg")
+    services["rasa"] = Service("rasa", argv, front, haproxy.HEALTH, env, logs / "haproxy.log")
     services["api"] = Service("api", old["api"].argv, old["api"].port, "/health", env, old["api"].log)
     stack.services = services
 
@@ -110,7 +114,7 @@ REVIVE_LIMIT = (5, 300.0)  # at most 5 restarts of one service in 5 minutes, the
 
 
 def revive(stack, svc) -> bool:
-    """In the production profile, start a service that died again (its peers and the balancer
+    """In the production profile, start a service that died again (its peers and HAProxy
     carry on meanwhile), as a process supervisor would; False in the default profile or when it
     keeps dying, so the launcher stops as before."""
     import time

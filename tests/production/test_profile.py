@@ -35,7 +35,7 @@ def test_default_profile_is_left_alone(tmp_path, monkeypatch):
         profile.is_production({"CSA_PROFILE": "prod"})
 
 
-def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
+def test_production_plans_servers_behind_haproxy(tmp_path, monkeypatch):
     stack = plan(tmp_path, monkeypatch, RASA_SERVERS="3", ACTION_SERVERS="2", DATABASE_URL="postgresql+psycopg://u@db/r")
     s = stack.services
     assert set(s) == {"actions-1", "actions-2", "rasa-1", "rasa-2", "rasa-3", "rasa", "api"}
@@ -45,11 +45,13 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
     assert rasa[1:4] == ["-m", "bot.engine", "run"]  # Rasa's own command with bot/engine/patches.py's fixes
     assert rasa[rasa.index("--endpoints") + 1] == str(ROOT / "endpoints.production.yml")
     assert rasa[rasa.index("--port") + 1] == "15007" and rasa[rasa.index("--interface") + 1] == "127.0.0.1"
-    balancer = s["rasa"].argv
-    assert s["rasa"].port == 15005 and "bot.engine.balancer" in balancer
-    assert balancer[balancer.index("--actions") + 1] == "http://127.0.0.1:15055,http://127.0.0.1:15056"
+    front = s["rasa"].argv
+    assert s["rasa"].port == 15005 and front[-2:] == ["-f", str(tmp_path / "haproxy.cfg")]
+    config = (tmp_path / "haproxy.cfg").read_text()  # checked with haproxy -c before use
+    assert "bind 127.0.0.1:15005" in config and "server actions-2 127.0.0.1:15056 check" in config
+    assert "server rasa-3 127.0.0.1:15008 check" in config and "length gt 10000" in config
     env = s["actions-1"].env
-    assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:15005/webhook"  # actions go through the balancer
+    assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:15005/webhook"  # actions go through HAProxy
     assert env["DATABASE_URL"] == "postgresql+psycopg://u@db/r" and env["SQL_POOL_SIZE"] == "10"
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
 
@@ -57,6 +59,8 @@ def test_production_plans_servers_behind_the_balancer(tmp_path, monkeypatch):
 def test_a_bad_server_count_is_refused(tmp_path, monkeypatch):
     with pytest.raises(StackError, match="RASA_SERVERS"):
         plan(tmp_path, monkeypatch, RASA_SERVERS="0")
+    with pytest.raises(StackError, match="MAX_MESSAGE_WORDS"):
+        plan(tmp_path, monkeypatch, MAX_MESSAGE_WORDS="many")
 
 
 def test_a_dead_service_is_started_again_a_few_times(tmp_path, monkeypatch):

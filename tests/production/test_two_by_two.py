@@ -1,24 +1,30 @@
-"""The production profile on this machine: two Rasa servers and two action servers (behind the
-balancer) on the local PostgreSQL and Redis, with databases and a lock-key prefix of this run's own.
+"""The production profile on this machine: two Rasa servers and two action servers (behind
+HAProxy) on the local PostgreSQL and Redis, with databases and a lock-key prefix of this run's own.
 
 - One professional discussion alternates its messages between the two Rasa servers (talking to
   each directly) and keeps all of its state: the answers and decisions in the records, every
   message in one tracker in PostgreSQL, the form still active.
 - Messages sent at the same moment to one conversation through both servers are handled one at a
   time (Redis lock store): in the tracker, every message's turn ends before the next one starts.
+- HAProxy sends messages to the Rasa servers in turn; with every action server down a message is
+  answered "please try again" (X-Assistant-Fallback), and answered again once they are back.
 
 Slow (two Rasa servers start): marked e2e, so `make unit` skips it; run it with
     .venv/bin/python -m pytest tests/production/test_two_by_two.py -q
 """
 from __future__ import annotations
 
+import csv
 import json
+import socket
+import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.launch import haproxy
 from bot.launch.service import ROOT, StackError, free_port
 from bot.launch.stack import Stack
 from catalogue import load_catalogue
@@ -34,12 +40,23 @@ ANSWERS = ["Customers judge the whole organisation by how we sound on the phone"
            "Face to face I keep an open posture and eye contact"]
 
 
-def say(url: str, sender: str, text: str, token: str | None = None) -> list[dict]:
+def say(url: str, sender: str, text: str, token: str | None = None, with_headers: bool = False):
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     req = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": text}).encode(),
                                  headers=headers)
     with urllib.request.urlopen(req, timeout=120) as r:
-        return json.loads(r.read() or b"[]")
+        body = json.loads(r.read() or b"[]")
+        return (body, r.headers) if with_headers else body
+
+
+def haproxy_stats(stack) -> dict[tuple[str, str], dict]:
+    """`show stat` from HAProxy's runtime socket: (backend, server) -> its row."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(str(stack.var / "haproxy.sock"))
+        s.sendall(b"show stat\n")
+        raw = b"".join(iter(lambda: s.recv(65536), b""))
+    rows = csv.DictReader(raw.decode().lstrip("# ").splitlines())
+    return {(r["pxname"], r["svname"]): r for r in rows}
 
 
 def pg(database: str, sql: str, *args):
@@ -78,10 +95,12 @@ def events(stack, sender: str) -> list[dict]:
 
 def test_the_profile_runs_two_of_each_on_the_shared_stores(prod):
     assert {"rasa-1", "rasa-2", "actions-1", "actions-2", "rasa", "api"} <= set(prod.services)
-    status, health = 0, {}
-    with urllib.request.urlopen(prod.services["rasa"].url + "/balancer/health", timeout=10) as r:
-        status, health = r.status, json.loads(r.read())
-    assert status == 200 and all(health["rasa"].values()) and all(health["actions"].values()), health
+    with urllib.request.urlopen(prod.services["rasa"].url + haproxy.HEALTH, timeout=10) as r:
+        assert r.status == 200
+    stats = haproxy_stats(prod)
+    for backend, server in [("rasa_rest", "rasa-1"), ("rasa_rest", "rasa-2"), ("rasa", "rasa-2"),
+                            ("actions", "actions-1"), ("actions", "actions-2")]:
+        assert stats[(backend, server)]["status"] == "UP", stats[(backend, server)]
     status, body = api(prod, "GET", "/health")
     assert status == 200 and body["database"]["backend"] == "postgresql", body
 
@@ -143,10 +162,35 @@ def test_concurrent_messages_to_one_conversation_are_serialised(prod):
     assert not open_turn
 
 
+def test_haproxy_takes_turns_and_says_try_again_while_every_action_server_is_down(prod):
+    front, sender = prod.services["rasa"].url, f"learner-{uuid.uuid4().hex[:8]}"
+    before = haproxy_stats(prod)
+    for _ in range(4):
+        assert texts(say(front, sender, "what is unit 201"))
+    after = haproxy_stats(prod)
+    served = [int(after[("rasa_rest", f"rasa-{i}")]["stot"]) - int(before[("rasa_rest", f"rasa-{i}")]["stot"])
+              for i in (1, 2)]
+    assert served == [2, 2], served  # round robin over the two Rasa servers
+    for name in ("actions-1", "actions-2"):
+        prod.services[name].stop()
+    deadline = time.monotonic() + 30
+    while any(haproxy_stats(prod)[("actions", n)]["status"] == "UP" for n in ("actions-1", "actions-2")):
+        assert time.monotonic() < deadline, "HAProxy did not notice the action servers stopped"
+        time.sleep(0.5)
+    body, headers = say(front, sender, "what is unit 202", with_headers=True)
+    assert headers["X-Assistant-Fallback"] and "please try again" in texts(body).lower(), (headers, body)
+    for name in ("actions-1", "actions-2"):
+        prod.services[name].start()
+    prod.wait_ready(names=["actions-1", "actions-2"], say=lambda *_: None)
+    time.sleep(2.5)  # HAProxy's health checks (every second) see them up
+    body, headers = say(front, sender, "what is unit 202", with_headers=True)
+    assert headers["X-Assistant-Fallback"] is None and "please try again" not in texts(body).lower(), body
+
+
 def test_no_log_holds_an_answer_or_a_secret(prod):
     """Run last: every server's log file, after the conversations above."""
     logs = list((prod.var / "logs").glob("*.log"))
-    assert {p.name for p in logs} >= {"rasa-1.log", "rasa-2.log", "actions-1.log", "actions-2.log", "balancer.log", "api.log"}
+    assert {p.name for p in logs} >= {"rasa-1.log", "rasa-2.log", "actions-1.log", "actions-2.log", "haproxy.log", "api.log"}
     for path in logs:
         text = path.read_text(errors="replace")
         for secret in (*ANSWERS, ADMIN_TOKEN):
