@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     tracker_database_url: Optional[str] = None  # Rasa's tracker store (production: PostgreSQL)
     tracker_db: Path = REPO / "var" / "tracker.db"  # Rasa's tracker store (default: SQLite)
     action_server_token: Optional[str] = None  # the secret Rasa sends the action server (rasa_sdk_plugins)
+    api_token_days: int = Field(90, ge=1, le=3650)  # how long an API token stays valid after it is issued
 
     @property
     def public_url(self) -> str:

@@ -19,7 +19,7 @@ from bot.domain.errors import Conflict
 from bot.records import discussion as discussions
 from bot.records.db import lost_race
 from bot.records.models import Discussion, Enrolment, Person
-from bot.records.people import person_for_token
+from bot.records.people import person_for_token, token_record
 
 bearer = HTTPBearer(auto_error=False, description="An API token issued by an admin (POST /api/people/{id}/tokens).")
 
@@ -53,9 +53,17 @@ def current_person(credentials: HTTPAuthorizationCredentials | None = Security(b
                             headers={"WWW-Authenticate": "Bearer"})
     person = person_for_token(session, credentials.credentials)
     if person is None:
-        raise HTTPException(401, "That API token is not valid (unknown or revoked).",
+        raise HTTPException(401, _why_invalid(token_record(session, credentials.credentials)),
                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     return person
+
+
+def _why_invalid(row) -> str:
+    if row is None:
+        return "That API token is not valid (unknown). Ask an admin for a token."
+    if row.revoked_at is not None:
+        return f"That API token was revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC. Ask an admin for a new one."
+    return f"That API token expired on {row.expires_at:%Y-%m-%d %H:%M} UTC. Ask an admin for a new one."
 
 
 def require_admin(person: Person = Depends(current_person)) -> Person:

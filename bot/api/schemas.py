@@ -288,8 +288,21 @@ class IdentityIn(Body):
     external_id: Name
 
 
-class TokenOut(BaseModel):
+class TokenIn(Body):
+    days: Optional[Annotated[int, Field(ge=1, le=3650)]] = Field(
+        default=None, description="how long the token stays valid; default the API_TOKEN_DAYS setting (90)")
+
+
+class TokenInfo(Row):
+    id: int
     person_id: int
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: Optional[datetime]
+    label: Optional[str] = Field(description='where it came from, e.g. "API_ADMIN_TOKEN"')
+
+
+class TokenOut(TokenInfo):
     token: str = Field(description="shown once; only its SHA-256 hash is stored")
 
 

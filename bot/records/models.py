@@ -101,7 +101,8 @@ class Identity(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for the REST API, stored only as its SHA-256 hex digest."""
+    """A bearer token for the REST API, stored only as its SHA-256 hex digest. Valid until
+    expires_at (API_TOKEN_DAYS after issue) unless revoked first."""
 
     __tablename__ = "api_tokens"
 
@@ -109,7 +110,9 @@ class ApiToken(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
     revoked_at: Mapped[Optional[datetime]]
+    label: Mapped[Optional[str]] = mapped_column(String(40))  # where it came from, e.g. "API_ADMIN_TOKEN"
 
 
 class Enrolment(Base):
@@ -268,6 +271,9 @@ class Amendment(Base):
     """A change to a signed record, with its reason. The changed answer/decision is also a new version."""
 
     __tablename__ = "amendments"
+    __table_args__ = (
+        UniqueConstraint("discussion_id", "client_msg_id", name="uq_amendments_discussion_id_client_msg_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     discussion_id: Mapped[int] = mapped_column(ForeignKey("discussions.id"), index=True)
@@ -279,6 +285,7 @@ class Amendment(Base):
     reason: Mapped[str] = mapped_column(Text)
     amended_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
     amended_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_msg_id: Mapped[Optional[str]] = mapped_column(String(200))  # Idempotency-Key: a retried POST amends once
 
 
 class Turn(Base):

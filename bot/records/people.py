@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 from typing import Optional
 
 from rapidfuzz import fuzz
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.records import audit
 from bot.records.db import fetch, write
 from bot.domain.errors import Forbidden, Invalid, NotFound
+from bot.settings import Settings
 from bot.records.models import CHANNELS, ROLES, ApiToken, Identity, Person, utcnow
 
 PersonLike = Person | int
@@ -204,45 +206,90 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, person: PersonLike, actor: Optional[PersonLike] = None) -> str:
-    """A new API token for a person. The plain token is returned once; only its hash is stored."""
+ADMIN_TOKEN_LABEL = "API_ADMIN_TOKEN"  # tokens made from that setting; a new value revokes the old (bot/api/bootstrap.py)
+
+
+def issue_token(session: Session, person: PersonLike, actor: Optional[PersonLike] = None,
+                days: Optional[int] = None, label: Optional[str] = None, token: Optional[str] = None) -> str:
+    """A new API token for a person, valid for `days` (default API_TOKEN_DAYS). The plain token is
+    returned once; only its hash is stored. `token`: store this value instead of a random one
+    (API_ADMIN_TOKEN). `label` says where it came from ("API_ADMIN_TOKEN", "cli", ...)."""
     p = get_person(session, person)
     a = get_person(session, actor, "admin") if actor is not None else p
     if a.id != p.id:
         require_role(a, "admin", doing="issue tokens for someone else")
-    token = secrets.token_urlsafe(32)
+    days = Settings().api_token_days if days is None else days
+    if not 1 <= days <= 3650:
+        raise Invalid(f"A token lasts between 1 and 3650 days, not {days}.")
+    token = token or secrets.token_urlsafe(32)
 
     def work() -> str:
-        row = ApiToken(person_id=p.id, token_hash=_hash(token))
+        now = utcnow()
+        row = ApiToken(person_id=p.id, token_hash=_hash(token), created_at=now, expires_at=now + timedelta(days=days),
+                       label=label)
         session.add(row)
         session.flush()
-        audit.record(session, a, "token.issue", "api_token", row.id, person_id=p.id)
+        audit.record(session, a, "token.issue", "api_token", row.id, person_id=p.id, days=days, label=label)
         return token
 
     return write(session, work)
 
 
+def token_record(session: Session, token: str) -> Optional[ApiToken]:
+    """The stored row of a plain token (valid or not), or None if it was never issued."""
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token))) if token else None
+
+
+def is_valid(row: ApiToken) -> bool:
+    return row.revoked_at is None and row.expires_at > utcnow()
+
+
 def person_for_token(session: Session, token: str) -> Optional[Person]:
-    """The person a bearer token belongs to, or None if unknown or revoked."""
+    """The person a bearer token belongs to, or None if unknown, expired or revoked."""
     return _person_for_hash(session, _hash(token)) if token else None
 
 
 def _person_for_hash(session: Session, token_hash: str) -> Optional[Person]:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)))
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None),
+                                                ApiToken.expires_at > utcnow()))
     return session.get(Person, row.person_id) if row is not None else None
 
 
-def revoke_token(session: Session, token: str, actor: PersonLike) -> None:
+def tokens_of(session: Session, person: PersonLike, actor: PersonLike) -> list[ApiToken]:
+    """A person's tokens (valid, expired and revoked), oldest first: for the person or an admin."""
+    p = get_person(session, person)
     a = get_person(session, actor, "admin")
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if a.id != p.id:
+        require_role(a, "admin", doing="see someone else's tokens")
+    return list(session.scalars(select(ApiToken).where(ApiToken.person_id == p.id).order_by(ApiToken.id)))
+
+
+def revoke_token(session: Session, token: str | int, actor: PersonLike, reason: Optional[str] = None) -> ApiToken:
+    """Revoke one token, given as the plain token (a str) or its id (an int): its owner or an admin.
+    Revoking a token already revoked changes nothing."""
+    a = get_person(session, actor, "admin")
+    row = session.get(ApiToken, token) if isinstance(token, int) else token_record(session, token)
     if row is None:
-        raise NotFound("That token is not known.")
+        raise NotFound(f"There is no API token with id {token}." if isinstance(token, int) else "That token is not known.")
     if row.person_id != a.id:
         require_role(a, "admin", doing="revoke someone else's token")
 
-    def work() -> None:
+    def work() -> ApiToken:
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-            audit.record(session, a, "token.revoke", "api_token", row.id, person_id=row.person_id)
+            audit.record(session, a, "token.revoke", "api_token", row.id, person_id=row.person_id, reason=reason)
+        return row
 
-    write(session, work)
+    return write(session, work)
+
+
+def revoke_tokens(session: Session, person: PersonLike, actor: PersonLike, label: Optional[str] = None,
+                  keep: Optional[str] = None, reason: Optional[str] = None) -> list[ApiToken]:
+    """Revoke every valid token of a person (only those with `label`, if given; never the token `keep`)."""
+    p = get_person(session, person)
+    query = select(ApiToken).where(ApiToken.person_id == p.id, ApiToken.revoked_at.is_(None))
+    if label is not None:
+        query = query.where(ApiToken.label == label)
+    if keep is not None:
+        query = query.where(ApiToken.token_hash != _hash(keep))
+    return [revoke_token(session, row.id, actor, reason) for row in session.scalars(query).all()]

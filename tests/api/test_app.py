@@ -33,7 +33,9 @@ PATHS = {
     "/api/me": {"get"},
     "/api/people": {"post"},
     "/api/people/{person_id}/roles": {"post"},
-    "/api/people/{person_id}/tokens": {"post"},
+    "/api/people/{person_id}/tokens": {"get", "post"},
+    "/api/tokens/{token_id}": {"delete"},  # #14.7: revoke
+    "/api/me/token": {"delete"},  # #14.7: sign out
     "/api/people/{person_id}/identities": {"post"},
     "/api/enrolments": {"post"},
     # GDPR routes (bot/api/routers/privacy.py, from the production work): here so the list stays complete

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bot.records.db import engine_for, migrate, new_engine
+from bot.records.db import ALEMBIC_INI, engine_for, migrate, new_engine
 from bot.records.models import Base
 
 
@@ -19,11 +19,19 @@ def test_models_match_migrations(db):
         assert compare_metadata(context, Base.metadata) == []
 
 
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory(str(ALEMBIC_INI.parent / "migrations")).get_heads()
+    assert len(heads) == 1, f"the migrations have several heads: {heads}"
+    return heads[0]
+
+
 def test_migrate_is_idempotent_and_at_head(db):
     migrate(db)
     migrate(db)
     with engine_for(db).connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
         tables = set(inspect(connection).get_table_names())
     assert {"people", "identities", "api_tokens", "enrolments", "unit_statuses", "audit_entries", "discussions",
             "planned_criteria", "answers", "decisions", "sign_offs", "amendments", "turns", "catalogue_documents"} <= tables
@@ -88,3 +96,35 @@ def test_downgrade_and_upgrade_again(backend, tmp_path):
         dispose(url)
         if schema:
             _drop_schema(schema)
+
+
+def test_0003_gives_earlier_tokens_an_expiry_and_finds_the_admin_token(tmp_path):
+    """Tokens issued before 0003 expire 90 days after issue; the one made from API_ADMIN_TOKEN is labelled."""
+    from datetime import datetime, timedelta, timezone
+
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = new_engine(url)
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
+    issued = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+            connection.execute(text("INSERT INTO people (id, display_name, role, created_at) "
+                                    "VALUES (1, 'Administrator', 'admin', :at)"), {"at": issued})
+            for token_id in (1, 2):
+                connection.execute(text("INSERT INTO api_tokens (id, person_id, token_hash, created_at) "
+                                        "VALUES (:id, 1, :hash, :at)"), {"id": token_id, "hash": f"h{token_id}", "at": issued})
+            connection.execute(text("INSERT INTO audit_entries (at, actor_id, action, entity, entity_id, detail) VALUES "
+                                    "(:at, 1, 'token.issue', 'api_token', '1', :detail)"),
+                               {"at": issued, "detail": '{"person_id": 1, "via": "API_ADMIN_TOKEN"}'})
+            command.upgrade(config, "head")
+            rows = connection.execute(text("SELECT id, expires_at, label FROM api_tokens ORDER BY id")).all()
+    finally:
+        engine.dispose()
+    assert [(r.id, r.label) for r in rows] == [(1, "API_ADMIN_TOKEN"), (2, None)]
+    assert all(str(r.expires_at).startswith(str((issued + timedelta(days=90)).date())) for r in rows)

@@ -1,12 +1,15 @@
 """Administration (admins only): people, roles, API tokens, chat identities, enrolments. Plus /api/me."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Optional
+
+from fastapi import APIRouter, Depends, Security
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.api import schemas as s
-from bot.api.auth import current_person, get_session, require_admin
+from bot.api.auth import bearer, current_person, get_session, require_admin
 from bot.records import enrolment as enrolments
 from bot.records import people
 from bot.domain.errors import Invalid
@@ -49,10 +52,32 @@ def grant_role(person_id: s.PathId, body: s.RoleIn, admin: Person = Depends(requ
 
 
 @router.post("/people/{person_id}/tokens", response_model=s.TokenOut, status_code=201)
-def issue_token(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = get_session):
-    """A new API token for the person. It is shown once; only its hash is stored."""
-    token = people.issue_token(session, person_id, actor=admin)
-    return s.TokenOut(person_id=person_id, token=token)
+def issue_token(person_id: s.PathId, body: Optional[s.TokenIn] = None, admin: Person = Depends(require_admin),
+                session: Session = get_session):
+    """A new API token for the person, valid for `days` (default API_TOKEN_DAYS, 90).
+    It is shown once; only its hash is stored."""
+    token = people.issue_token(session, person_id, actor=admin, days=body.days if body else None)
+    row = people.token_record(session, token)
+    return s.TokenOut(**s.TokenInfo.model_validate(row).model_dump(), token=token)
+
+
+@router.get("/people/{person_id}/tokens", response_model=list[s.TokenInfo])
+def list_tokens(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = get_session):
+    """The person's tokens, valid or not (never the tokens themselves)."""
+    return people.tokens_of(session, person_id, admin)
+
+
+@router.delete("/tokens/{token_id}", response_model=s.TokenInfo)
+def revoke_token(token_id: s.PathId, viewer: Person = Depends(current_person), session: Session = get_session):
+    """Revoke a token at once (an admin: anyone's; anyone: their own). Revoking it again changes nothing."""
+    return people.revoke_token(session, token_id, viewer)
+
+
+@router.delete("/me/token", response_model=s.TokenInfo, tags=["people"])
+def sign_out(credentials: HTTPAuthorizationCredentials = Security(bearer), viewer: Person = Depends(current_person),
+             session: Session = get_session):
+    """Revoke the token this request was sent with (signing out)."""
+    return people.revoke_token(session, credentials.credentials, viewer)
 
 
 @router.post("/people/{person_id}/identities", response_model=s.PersonOut, status_code=201)
