@@ -235,7 +235,11 @@ def _pending(ctx: _Context, pending: dict[str, Any], cmd: Command, text: str) ->
     if kind == "ambiguous" and said in AS_ANSWER:
         records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
         return _save(ctx, pending["text"], pending if pending.get("ref") else None)
-    if kind in TEXT_REPLIES and cmd.kind == "answer":
+    if kind == "named" and cmd.kind in ("met", "not_yet_met") and not (cmd.ref or cmd.about):
+        records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
+        reason = _strip_because(cmd.text) if cmd.text else None
+        return _decide(ctx, cmd.kind, reason, pending)
+    if kind in TEXT_REPLIES and cmd.kind == "answer" and not (cmd.ref or cmd.about):
         return TEXT_REPLIES[kind](ctx, pending, cmd.text or "")
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
     return None
@@ -327,7 +331,39 @@ def _save(ctx: _Context, text: str, pending: Optional[dict[str, Any]] = None, re
 
 
 def _answer(ctx: _Context, cmd: Command) -> TurnResult:
+    if cmd.ref or cmd.about:
+        return _named_answer(ctx, cmd)
     return _save(ctx, cmd.text or "")
+
+
+def _named_answer(ctx: _Context, cmd: Command) -> TurnResult:
+    """An answer for the criterion it names ("for the complaints one she said ..."), in any order. The
+    discussion stays where it was: the next bare decision ("met") or more text is for the named one
+    (pending "named"), and after that decision the discussion goes on with what is open."""
+    text = cmd.text or ""
+    if cmd.ref:
+        pc = records.resolve(ctx.s, ctx.d, cmd.ref, cmd.unit)
+    else:
+        try:
+            pc = _by_words(ctx, cmd, lambda ref: f"{ref}: {text}")
+        except NotFound:
+            return _ambiguous(ctx, Command("ambiguous", text=text), whole=cmd)
+        except _Which as which:
+            return ctx.result([which.reply])
+    where = {"unit": pc.unit_ref, "ref": pc.criterion_ref}
+    result = _save(ctx, text, where)
+    here = records.current(ctx.s, ctx.d)
+    if here is not None and here.id != pc.id:
+        records.set_pending(ctx.s, ctx.d, {"kind": "named", **where}, by=ctx.who)
+        result.replies[-1] = Reply(f"{result.replies[-1].text} (Then back to {render.label(here, ctx.units)}.)",
+                                   buttons=result.replies[-1].buttons)
+    return result
+
+
+def _more_for_named(ctx: _Context, pending: dict[str, Any], text: str) -> TurnResult:
+    result = _save(ctx, text, pending)
+    records.set_pending(ctx.s, ctx.d, pending, by=ctx.who)  # still the named one's turn
+    return result
 
 
 def _decide(ctx: _Context, outcome: str, reason: Optional[str], pending: Optional[dict[str, Any]] = None) -> TurnResult:
@@ -413,11 +449,18 @@ AS_ANSWER = {"answer", "the answer", "it's the answer", "its the answer", "part 
              "add it", "add it to the answer", "keep it"}
 
 
-def _ambiguous(ctx: _Context, cmd: Command) -> TurnResult:
-    """A message that could be a decision or the learner's words: asked about, nothing stored yet."""
+def _ambiguous(ctx: _Context, cmd: Command, whole: Optional[Command] = None) -> TurnResult:
+    """A message that could be a decision or the learner's words: asked about, nothing stored yet.
+    `whole`: an answer addressed to words no criterion reads like; *answer* saves it all, as typed."""
     here = records.current(ctx.s, ctx.d)
     where = {"unit": here.unit_ref, "ref": here.criterion_ref} if here else {}
     records.set_pending(ctx.s, ctx.d, {"kind": "ambiguous", **where, "text": cmd.text}, by=ctx.who)
+    if whole is not None:
+        at = f" for {render.label(here, ctx.units)}" if here else ""
+        return ctx.result([Reply(f"No criterion planned for this discussion reads like “{whole.about}”, so I haven't "
+                                 f"stored that. Name it by its number (*for 1.2: ...*), or say *answer* to save "
+                                 f"“{render._shorten(cmd.text or '', 80)}” as the answer{at}.",
+                                 buttons=[Button("Save as answer", "answer")])])
     return ctx.result([Reply(f"I'm not sure whether “{render._shorten(cmd.text or '', 120)}” is your decision or part "
                              "of the learner's answer, so I haven't stored it. Say *met*, *not yet met: <reason>*, "
                              "or *answer* to save it as the answer.",
@@ -574,7 +617,7 @@ def _help(ctx: _Context, cmd: Command) -> TurnResult:
 CONFIRMATIONS = {"assessor_declaration": _sign_assessor, "learner_confirm": _sign_learner,
                  "sign_offer": _offer_declaration}
 TEXT_REPLIES = {"reason": _reason_given, "change": _new_answer_given, "amend_text": _amended_text_given,
-                "amend_reason": _amend_reason_given}
+                "amend_reason": _amend_reason_given, "named": _more_for_named}
 HANDLERS = {
     "answer": _answer, "met": _met, "not_yet_met": _not_yet_met, "skip": _skip, "goto": _goto, "back": _back,
     "change": _change, "paste": _paste, "coverage": _coverage, "remaining": _remaining, "pause": _pause,

@@ -92,4 +92,5 @@ def test_pasted_block_inline_and_by_line():
     assert cmd.items == [("1.1", "Speak clearly."), ("1.2", "Listen actively"), ("1.3", "Tone matters\nand pace too")]
     svq = parse("PC1: agreed a date PC2: kept them informed K&U1: rapport")
     assert svq.items == [("PC1", "agreed a date"), ("PC2", "kept them informed"), ("K&U1", "rapport")]
-    assert parse("1.4: only one").items == [("1.4", "only one")]
+    one = parse("1.4: only one")  # one labelled answer is an answer to that criterion
+    assert (one.kind, one.ref, one.text, one.items) == ("answer", "1.4", "only one", [])

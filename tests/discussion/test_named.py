@@ -101,3 +101,73 @@ def test_goto_by_words(session, world, d):
     assert said.replies[0].text.startswith("*1.3*")
     say(session, d, world, "she'd smile down the phone and give her name")
     assert answer_for(session, d, "1.3") == "she'd smile down the phone and give her name"
+
+
+# ---------------------------------------------------------------- answers naming their criterion (task point 1)
+
+
+@pytest.mark.parametrize("text, ref, about, answer", [
+    ("for the one about the complaints log she said she writes each one down", None, "the complaints log",
+     "she said she writes each one down"),
+    ("on the telephone one she said she answers within three rings", None, "telephone",
+     "she said she answers within three rings"),
+    ("re the listening one, she nods and paraphrases", None, "listening", "she nods and paraphrases"),
+    ("the body language one: crossed arms put people off", None, "body language", "crossed arms put people off"),
+    ("for the one on tone - she lowers her voice", None, "tone", "she lowers her voice"),
+    ("for 1.3 she said she answers within three rings", "1.3", None, "she said she answers within three rings"),
+    ("on 2.1, no jargon with customers", "2.1", None, "no jargon with customers"),
+    ("1.3 - she answers within three rings", "1.3", None, "she answers within three rings"),
+])
+def test_answers_naming_their_criterion(text, ref, about, answer):
+    cmd = parse(text)
+    assert (cmd.kind, cmd.ref, cmd.about, cmd.text) == ("answer", ref, about, answer)
+
+
+@pytest.mark.parametrize("text", ["For the most part she stayed calm", "On the other hand she said sorry first",
+                                  "for the first one she said speak slowly", "with the one customer who shouted "
+                                  "she stayed calm"])
+def test_answers_that_name_no_criterion_are_kept_whole(text):
+    cmd = parse(text)
+    assert (cmd.kind, cmd.ref, cmd.about, cmd.text) == ("answer", None, None, text)
+
+
+def test_answer_by_words_lands_there_then_back_to_what_is_open(session, world, d):
+    said = say(session, d, world, "for the one about the telephone she said she answers within three rings")
+    assert said.replies[-1].text == "Saved for 1.3. Met, not yet met, or more to add? (Then back to 1.1.)"
+    assert answer_for(session, d, "1.3") == "she said she answers within three rings"
+    assert answer_for(session, d, "1.1") is None
+    say(session, d, world, "and gives her name")  # more for the named one
+    assert answer_for(session, d, "1.3") == "she said she answers within three rings\n\nand gives her name"
+    decided = say(session, d, world, "met")
+    assert decision_for(session, d, "1.3") == ("met", None) and decision_for(session, d, "1.1") is None
+    assert decided.replies[0].text == "1.3: met."
+    assert decided.replies[1].text.startswith("*1.1*")  # the discussion is back on what is open
+    say(session, d, world, "She slows down for older customers")
+    assert answer_for(session, d, "1.1") == "She slows down for older customers"
+
+
+def test_answer_by_number_out_of_order_then_not_yet_with_reason(session, world, d):
+    say(session, d, world, "for 2.1, she avoids jargon mostly")
+    ask = say(session, d, world, "not yet")
+    assert ask.replies[0].text.startswith("What is missing for 2.1?")
+    say(session, d, world, "still said 'escalate the ticket' to a customer")
+    assert decision_for(session, d, "2.1") == ("not_yet_met", "still said 'escalate the ticket' to a customer")
+    assert answer_for(session, d, "2.1") == "she avoids jargon mostly" and decision_for(session, d, "1.1") is None
+
+
+def test_answer_by_words_fitting_several_asks_which(session, world, d):
+    asked = say(session, d, world, "for the one about customers needs: she asks what they prefer")
+    reply = asked.replies[0]
+    assert "More than one criterion" in reply.text
+    assert [b.payload for b in reply.buttons] == ["1.1: she asks what they prefer", "2.2: she asks what they prefer"]
+    assert answer_for(session, d, "1.1") is None and answer_for(session, d, "2.2") is None
+    say(session, d, world, reply.buttons[1].payload)
+    assert answer_for(session, d, "2.2") == "she asks what they prefer" and answer_for(session, d, "1.1") is None
+
+
+def test_answer_by_words_fitting_none_stores_nothing_until_told(session, world, d):
+    asked = say(session, d, world, "for the complaints one she said she logs them")
+    assert "No criterion planned for this discussion reads like “complaints”" in asked.replies[0].text
+    assert all(answer_for(session, d, ref) is None for ref in ("1.1", "1.2", "1.3", "2.1", "2.2"))
+    say(session, d, world, "answer")
+    assert answer_for(session, d, "1.1") == "she said she logs them"

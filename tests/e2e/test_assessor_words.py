@@ -83,6 +83,28 @@ def test_criterion_named_by_words_is_the_one_decided(stack, sender):
     assert _stored(stack, centre)["1.1"][1] is None
 
 
+@pytest.mark.parametrize("named, ref, answer", [
+    ("for the one about conflict management she said stay calm, listen, don't get aggressive back", "1.4",
+     "she said stay calm, listen, don't get aggressive back"),
+    ("on the escalating one - anything over a refund goes to her manager", "1.6",
+     "anything over a refund goes to her manager"),
+    ("for 1.5 she said log it, acknowledge within a day, reply within five", "1.5",
+     "she said log it, acknowledge within a day, reply within five"),
+])
+def test_answer_for_a_named_criterion_lands_there(stack, sender, named, ref, answer):
+    centre = _centre(stack, "cg-pool", f"Dee{uuid.uuid4().hex[:4]} Ryan")
+    say = functools.partial(stack.say, sender, token=centre["token"])
+    say(f"start a pd with {centre['name']} on unit 311")
+    reply = texts(say(named))
+    assert f"Saved for {ref}" in reply and "Then back to 1.1" in reply, reply
+    say("met")
+    stored = _stored(stack, centre)
+    assert stored[ref] == (answer, "met", None)
+    assert stored["1.1"] == (None, None, None)  # the discussion is still on 1.1, nothing stored there
+    say("feedback forms and the complaints log")
+    assert _stored(stack, centre)["1.1"][0] == "feedback forms and the complaints log"
+
+
 def test_exported_record_in_words_an_iqa_expects(stack, sender):
     centre = _centre(stack, "cg-pool", f"Cara{uuid.uuid4().hex[:4]} Doyle")
     say = functools.partial(stack.say, sender, token=centre["token"])

@@ -238,6 +238,43 @@ def _sentence_decision(c: str) -> Optional[Command]:
     return None
 
 
+# An answer addressed to a criterion: "for 1.3 she said ...", "on the complaints one, she logs them",
+# "for the one about the complaints log she said ...". After words of a criterion's text the answer starts
+# at a mark (":", ",", "-") or at the learner as its subject ("she said", "they", "the learner").
+_TO = r"^(?:(?:ok|okay|right|so|and|now|then)[,.]?\s+)?"
+_FOR = r"(?:for|on|about|re|regarding|under|with|to)\s+"
+_MARK = r"(?:\s*[:;,\-–—]\s*|\.\s+)"
+_SUBJECT = r"\s+(?=(?:she|he|they|the\s+learner|learner|the\s+candidate|candidate|i|we|her|his|their)\b)"
+_ADDRESSED = (
+    re.compile(_TO + _FOR + rf"(?:criterion\s+|question\s+)?(?P<ref>{REF})(?:\s+(?:in|of|for)\s+unit\s+(?P<unit>{UNIT}))?"
+               rf"(?:{_MARK}|\s+)(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL),
+    re.compile(_TO + f"(?:{_FOR})?" + r"the\s+(?:one|criterion|ac|bit|question|point)\s+(?:that's\s+|that\s+is\s+)?"
+               r"(?:about|on|for|re|regarding|covering|around|with)\s+(?P<about>[a-z][a-z' -]*?)"
+               rf"(?:{_MARK}|{_SUBJECT})(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL),
+    re.compile(_TO + _FOR + r"the\s+(?P<about>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)"
+               rf"(?:{_MARK}|\s+)(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL),
+    re.compile(_TO + r"the\s+(?P<about>[a-z][a-z' -]*?)\s+(?:one|criterion|ac|bit|question)"
+               rf"{_MARK}(?P<text>\S.*)$", re.IGNORECASE | re.DOTALL),
+)
+
+
+def _addressed(c: str) -> Optional[Command]:
+    """An answer that names its criterion first, by number or by words of its text; the answer is
+    what follows the naming, as typed."""
+    for pattern in _ADDRESSED:
+        m = pattern.match(c)
+        if m is None:
+            continue
+        text = m.group("text").strip()
+        if "ref" in pattern.groupindex:
+            return Command("answer", ref=m.group("ref"), unit=m.group("unit"), text=text)
+        about = m.group("about").strip(" '-")
+        said = re.findall(r"[a-z']+", about.lower())
+        if said and len(said) <= 6 and not any(w in _NOT_ABOUT for w in said):
+            return Command("answer", text=text, about=about)
+    return None
+
+
 def _paste(c: str) -> Optional[Command]:
     """A block that starts with a criterion label: '1.1: ... 1.2: ...' (inline or one per line)."""
     labels = list(_LABEL.finditer(c))
@@ -280,6 +317,8 @@ def parse(text: str) -> Command:
         new_text = c[m.start("text"):].strip()
         return Command("change", ref=m.group("ref"), unit=m.group("unit"), text=new_text or None)
     paste = _paste(text.strip().replace("’", "'"))
+    if paste is not None and len(paste.items) == 1:  # "1.3: she answers within three rings"
+        return Command("answer", ref=paste.items[0][0], text=paste.items[0][1])
     if paste is not None:
         return paste
-    return Command("answer", text=text.strip())
+    return _addressed(text.strip()) or Command("answer", text=text.strip())
