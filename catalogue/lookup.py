@@ -214,7 +214,7 @@ def _query_words(text: str) -> str:
 
 def _by_title(cat, idx: _Index, text: str, source: Optional[str]) -> list[UnitMatch]:
     q = _query_words(text)
-    if not q:
+    if not q or set(q.split()) <= STOPWORDS:  # "the" names no unit, however many titles hold it
         return []
     allowed = idx.in_source.get(source) if source else None
     scores = [0.0] * len(idx.title_keys)
@@ -253,7 +253,7 @@ def _by_title(cat, idx: _Index, text: str, source: Optional[str]) -> list[UnitMa
             if allowed is None or ref in allowed:
                 out.append(UnitMatch(ref, title, round(s, 1), "title", sid))
     ini = q.replace(" ", "")
-    if 3 <= len(ini) <= 6 and " " not in q:  # "ERR" -> Employee Rights and Responsibilities
+    if 3 <= len(ini) <= 6 and " " not in q and q not in _known_words(cat):  # "ERR", not "the"
         for ref in idx.initials.get(ini, ()):
             if allowed is None or ref in allowed:
                 out.append(UnitMatch(ref, _title_of(cat, ref, source), 95.0, "initials", None))
@@ -490,13 +490,14 @@ class QualificationLookup:
 
 def find_qualification(cat, query: str, include_pool: bool = False) -> QualificationLookup:
     """A qualification by a loose name: "level 2 diploma", "the SVQ", "NCFE level 1",
-    "highfield level 3", "SFJ", or its number. include_pool also offers the C&G unit pool."""
-    q = words(query or "")
-    qc = compact(query or "")
+    "highfield level three dip", "SFJ", "city&guilds", or its number anywhere in the text
+    ("601/4310/1 total credits?"). include_pool also offers the C&G unit pool."""
+    q = qualification_words(query or "")
     if not q:
         return QualificationLookup(query or "")
-    tokens = q.split()
-    fixed = " ".join(_fix_token(t) for t in tokens)
+    known = _known_words(cat)
+    tokens = [_fix_token(t, known) for t in q.split()]
+    fixed = " ".join(tokens)
     levels = {int(x) for m in _LEVEL_RE.finditer(fixed) for x in m.groups() if x}
     results = []
     for doc in cat.sources.values():
@@ -504,7 +505,7 @@ def find_qualification(cat, query: str, include_pool: bool = False) -> Qualifica
             continue
         qual = doc.qualification
         score = 0.0
-        if qual and qual.number and compact(qual.number) == qc:
+        if qual and any(_has_number(n, query or "") for n in [qual.number, *qual.aliases] if n and _NUMBERISH.match(n)):
             score = 100.0
         else:
             if any(re.search(rf"(?<![a-z]){re.escape(b)}(?![a-z])", fixed) for b in _bodies(doc)):
@@ -517,7 +518,7 @@ def find_qualification(cat, query: str, include_pool: bool = False) -> Qualifica
             elif ("diploma" in tokens or "certificate" in tokens) and kind:
                 score -= 20
             names = [doc.short_name] + ([qual.title] + qual.aliases if qual else [])
-            score += 0.2 * max(fuzz.token_set_ratio(q, words(n)) for n in names)
+            score += 0.2 * max(fuzz.token_set_ratio(fixed, qualification_words(n)) for n in names)
         results.append(QualificationMatch(doc.id, qual.title if qual else doc.short_name, round(score, 1)))
     results.sort(key=lambda m: (-m.score, m.source))
     results = [m for m in results if m.score >= 30]
@@ -525,13 +526,65 @@ def find_qualification(cat, query: str, include_pool: bool = False) -> Qualifica
     return QualificationLookup(query, results, ambiguous)
 
 
+_NUMBERISH = re.compile(r"^[\d/ ]{6,}$")  # "601/4310/1", a learning aim "60140276"
+
+
+def _has_number(number: str, text: str) -> bool:
+    """The qualification number in the text, however spaced ("601 / 4310 / 1", "60143101")."""
+    digits = [d for d in re.split(r"\D+", number) if d]
+    pattern = r"\s*/?\s*".join(digits)
+    return re.search(rf"(?<![\d/]){pattern}(?![\d/])", text) is not None
+
+
+# How people type the names the keywords above are matched against: "city&guilds", "cityandguilds",
+# "C and G", "level three", "lvl2", "dip", "cert".
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9"}
+_TYPED = [
+    (re.compile(r"\bcity\s*(?:&|and|n|\+)?\s*guilds?\b|\bcityandguilds\b"), "city and guilds"),
+    (re.compile(r"\bc\s*(?:&|and|n)\s*g\b|\bcandg\b"), "c&g"),
+    (re.compile(r"\bhigh\s*fields?(?:\s*abc)?\b"), "highfield"),
+    (re.compile(r"\b(level|lvl|lv|svq|scqf(?:\s+level)?)\s*(one|two|three|four|five|six|seven|eight|nine)\b"),
+     lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(2)]}"),
+    (re.compile(r"\b(level|lvl|lv|l|svq|scqf)(\d)\b"), r"\1 \2"),
+    (re.compile(r"\bdipl?o?m?a?s?\b"), "diploma"),
+    (re.compile(r"\bcert(?:if)?s?\b|\bcertificat(?:e|es)?\b"), "certificate"),
+]
+
+
+def qualification_words(text: str) -> str:
+    """`words` with the usual ways of typing an awarding body, level or kind made regular."""
+    q = words(text).replace("+", " ")
+    for pattern, repl in _TYPED:
+        q = pattern.sub(repl, q)
+    return " ".join(q.split())
+
+
 _VOCAB = sorted({w for names in _BODY.values() for n in names for w in n.split() if len(w) > 3}
                 | {"diploma", "certificate", "level", "customer", "service"})
 
 
-def _fix_token(token: str) -> str:
-    """Correct a misspelt keyword ("higfield", "diplomma"); short tokens stay as typed."""
-    if len(token) < 5 or token in _VOCAB:
+def _known_words(cat) -> set[str]:
+    """Every word of the catalogue's own titles, outcomes and criteria: real words, never typos to correct
+    ("personal" is not "pearson", "person" neither)."""
+    known = cat.cache.get("lookup.known_words")
+    if known is None:
+        known = set()
+        for unit in cat.units.values():
+            for spec in unit.specs.values():
+                texts = [spec.title, *(o.text for o in spec.outcomes), *(c.text for o in spec.outcomes
+                                                                         for c in o.criteria),
+                         *(k.text for k in spec.knowledge)]
+                for t in texts:
+                    known.update(words(t).split())
+        known -= set(_VOCAB)
+        cat.cache["lookup.known_words"] = known
+    return known
+
+
+def _fix_token(token: str, known: set[str] = frozenset()) -> str:
+    """Correct a misspelt keyword ("higfield", "diplomma"); short tokens and real words stay as typed."""
+    if len(token) < 5 or token in _VOCAB or token in known:
         return token
     hit = process.extractOne(token, _VOCAB, scorer=fuzz.ratio, score_cutoff=80)
     return hit[0] if hit else token

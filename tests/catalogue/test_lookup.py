@@ -248,3 +248,28 @@ def test_glossary_verbs(cat):
     assert [g.term for g in find_term(cat, "give examples")] == ["Give (examples of)"]
     assert [g.term for g in find_term(cat, "expalin")] == ["Explain"]
     assert find_term(cat, "analyse") == [] and find_term(cat, "assess") == []  # used in ACs, never defined
+
+
+# How learners type a qualification's name (issue 13, pattern 1): bodies' other spellings, levels as words,
+# kinds shortened, the number anywhere and however spaced (numbers from the specifications' cover pages).
+@pytest.mark.parametrize("query,source", [
+    ("HABC level three diploma", "habc-l3"), ("level two diploma", "sfj-l2"), ("the level one certificate", "ncfe-l1"),
+    ("L1 cert", "ncfe-l1"), ("lvl2 dip", "sfj-l2"), ("the lvl 3 dip", "habc-l3"), ("high field level 3", "habc-l3"),
+    ("601 / 4310 / 1 what is the total credits", "sfj-l2"), ("mandatory units of 601/4027/6?", "habc-l3"),
+    ("60140276", "habc-l3"), ("601/3972/9 glh", "ncfe-l1"), ("svq four", "svq4"), ("scqf level eight", "svq4"),
+    ("habc: Manage personal and professional development", "habc-l3"),  # "personal" is no typo of "pearson"
+])
+def test_qualification_as_people_type_it(cat, query, source):
+    found = find_qualification(cat, query)
+    assert found.best is not None and found.best.source == source and found.best.score >= 60
+
+
+@pytest.mark.parametrize("query", ["city&guilds 206", "cityandguilds unit 210", "C and G unit 302", "c & g 304",
+                                   "City and Guild 305"])
+def test_city_and_guilds_spellings_name_the_unit_pool(cat, query):
+    found = find_qualification(cat, query, include_pool=True)
+    assert found.best is not None and found.best.source == "cg-pool"
+
+
+def test_real_words_are_not_corrected_into_an_awarding_body(cat):
+    assert find_qualification(cat, "can a person from my centre sign it").best is None

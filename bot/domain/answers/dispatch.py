@@ -88,6 +88,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         return _SMALLTALK[intent](ctx)
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
+    if clicked is None and intent == "ask_unit_info" and _about_the_qualification(cat, text or "", entities):
+        intent = route.by_topic(text or "") or "ask_qualification_info"  # "601/4310/1 total credits?"
     if intent in _ABOUT_A_UNIT_WHEN_NAMED and _names_a_unit(cat, text or "", ctx, entities):
         intent = "ask_unit_info"  # "how many credits is <unit> on the SFJ diploma": a unit fact, not the qualification's
     handler, paged = _CATALOGUE[intent]
@@ -209,6 +211,16 @@ def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[
     if entities.get("unit") or resolve.criterion(text) is not None:
         return False  # a button's payload, or a criterion question, is left to its intent
     return clear_unit(cat, text, named_qualification(cat, text, entities) or ctx.source_id) is not None
+
+
+def _about_the_qualification(cat, text: str, entities: dict[str, list[str]]) -> bool:
+    """A qualification named and no unit, criterion or outcome: a question about the qualification itself."""
+    named = named_qualification(cat, text, entities)
+    if named is None or entities.get("unit") or resolve.names_unit_code(text):
+        return False
+    if resolve.criterion(text) is not None or resolve.outcome_number(text) is not None:
+        return False
+    return clear_unit(cat, text, named) is None and not asks.unit_refs(cat, text, named)
 
 
 def _page(entities: dict[str, list[str]]) -> int:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from catalogue import lookup
-from catalogue.text import words
+from catalogue.text import compact, words
 
 STRONG = 90.0  # a unit found outside the learner's qualification at least this well is "that unit"
 
@@ -44,7 +44,7 @@ _QUESTION = re.compile(
     r"(?:(?:in|of|for|on|from|the|a|an|as|evidence)\s+)*", re.I)
 _TRAIL = re.compile(r"\b(?:unit|mean|about|in|is|please|worth|have|has|for me)?\s*[?.!]*\s*$", re.I)
 _EXPLICIT = re.compile(r"\b[A-Za-z]\s?/\s?\d{3}\s?/\s?\d{4}\b|\bCFA[A-Za-z]{2,3}\s?\d{1,3}\b|"
-                       r"\bunit\s*(?:no\.?|number)?\s*\d{1,3}(?:\s*/\s*\d{3})?\b|(?<![\d.])\d{3}(?:/\d{3})?(?![\d.])",
+                       r"\bunits?\s*(?:no\.?|number)?\s*\d{1,3}(?:\s*/\s*\d{3})?\b|(?<![\d.])\d{3}(?:/\d{3})?(?![\d.])",
                        re.I)
 
 
@@ -149,9 +149,17 @@ _NUMBERED_QUALIFICATION = re.compile(r"\b(?:svq|scqf(?:\s*level)?)\s*\d\b|\b(?:l
                                      re.I)
 
 
-_BODY_OR_KIND = re.compile(r"\b\d{3}/\d{4}/\d\b|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|highfield(?:\s+abc)?|ncfe|"
-                           r"pearson|edexcel|city\s*(?:&|and)?\s*guilds|c\s*(?:&|and)\s*g|cg|svq|scqf|diploma|certificate|"
-                           r"qualification)\b", re.I)
+# A qualification's number or its title's words ("601/4310/1", "the Diploma in Customer Service (QCF)",
+# "the level 3 customer service diploma"): never a unit, so cut out before any unit is read
+_QUALIFICATION_NAME = (r"\b\d{3}\s*/\s*\d{4}\s*/\s*\d\b|\b\d{8}\b|"
+                       r"\b(?:(?:level|lvl|l)\s*\d\s+)?customer\s+service\s+(?:diplomas?|dip|certificates?|cert|svq|"
+                       r"qualifications?)\b|"
+                       r"\b(?:diplomas?|dip|certificates?|cert|svq\s*\d?|qualifications?)\s+in\s+customer\s+service"
+                       r"(?:\s+at\s+scqf\s*(?:level\s*)?\d)?(?:\s*\(?\s*qcf\s*\)?)?|\(\s*qcf\s*\)")
+_BODY_OR_KIND = re.compile(_QUALIFICATION_NAME + r"|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|"
+                           r"high\s*fields?(?:\s+abc)?|ncfe|pearson|edexcel|city\s*(?:&|and|n|\+)?\s*guilds?|"
+                           r"cityandguilds|c\s*(?:&|and|\+)\s*g|cg|svq(?:\s*\d\b)?|scqf(?:\s*level)?(?:\s*\d\b)?|"
+                           r"diplomas?|dip|certificates?|cert|qualification)\b", re.I)
 
 
 _RANGE = re.compile(r"(?<![\d/.])(\d{1,3})\s*(?:to|-|–|through|thru|until)\s*(\d{1,3})\b(?![/.]\d)"
@@ -176,10 +184,11 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
 
     Within a qualification, a mention lookup drops because it names no unit of that qualification
     (a C&G "206" said by an SVQ learner) is looked up across all sources, so it can be refused by name.
+    A number or code that names no unit anywhere is kept too (ref None, no options): nothing said is dropped.
     """
     # the qualification's own name is not a unit: "SVQ 4: done units 1, 2", "sfj l2 - done 206 and 207"
-    text = _BODY_OR_KIND.sub(" ", _NUMBERED_QUALIFICATION.sub(" ", text))
-    text = expand_ranges(text)
+    text = _NUMBERED_QUALIFICATION.sub(" ", _BODY_OR_KIND.sub(" ", text))
+    text = _split_slashed(cat, expand_ranges(text))
     text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text)  # "206 207 and 221": numbers side by side are a list
     found = [_judge(cat, f, source_id) for f in lookup.extract_unit_refs(cat, text, source_id)]
     if source_id is not None:
@@ -192,7 +201,41 @@ def units(cat, text: str, source_id: str | None) -> list[UnitRef]:
                 found.append(judged)
             elif judged.options and not any(_in(cat, source_id, r) for r in judged.options):
                 found.append(UnitRef(judged.mention, None, outside=True, options=judged.options))
-    return found
+    return _with_unknown(text, found)
+
+
+def _number_key(mention: str) -> str:
+    """"unit 05" -> "5", "k/506/2155" -> "K5062155": how two mentions of one number compare."""
+    key = compact(re.sub(r"^\s*units?\s*(?:no\.?|number)?\s*", "", mention, flags=re.I))
+    return str(int(key)) if key.isdigit() else key
+
+
+def _with_unknown(text: str, found: list[UnitRef]) -> list[UnitRef]:
+    """The units found, plus each explicit number or code that no lookup matched, in the order said."""
+    seen = {_number_key(u.mention) for u in found}
+    at = {id(u): text.find(u.mention) for u in found}
+    out = list(found)
+    for m in _EXPLICIT.finditer(text):
+        if _number_key(m.group(0)) not in seen and not _AMOUNT_AFTER.match(text, m.end()):
+            unknown = UnitRef(m.group(0).strip())
+            seen.add(_number_key(unknown.mention))
+            at[id(unknown)] = m.start()
+            out.append(unknown)
+    return sorted(out, key=lambda u: at[id(u)] if at[id(u)] >= 0 else len(text))
+
+
+_AMOUNT_AFTER = re.compile(r"\s*(?:credits?|cps?|glh|hours|hrs|words|%|percent)\b", re.I)
+_SLASHED = re.compile(r"(?<![\d/])\d{3}(?:\s*/\s*\d{3})+(?![\d/])")
+
+
+def _split_slashed(cat, text: str) -> str:
+    """"206/207/210" is a list, unless it is a unit's own double number ("305/695")."""
+    numbers = cat.cache.get("answers.double_numbers")
+    if numbers is None:
+        numbers = {compact(u.number) for d in cat.sources.values() for u in d.units if u.number and "/" in u.number}
+        cat.cache["answers.double_numbers"] = numbers
+    return _SLASHED.sub(lambda m: m.group(0) if compact(m.group(0)) in numbers else
+                        ", ".join(p.strip() for p in m.group(0).split("/")), text)
 
 
 # Question words that are never part of a unit title; dropped as a second try when the question's
@@ -222,9 +265,10 @@ _CHATTER = re.compile(r"\b(?:i\s+(?:do\s*n[o']?t|dont)\s+(?:understand|get)|not\
 # How a message names a qualification (catalogue.lookup reads these as a qualification): never part of a
 # unit's name, so they are cut out before a unit is looked up ("in the SFJ level 2 diploma what group is ...").
 _NAMES_QUALIFICATION = re.compile(
-    r"\b\d{3}/\d{4}/\d\b|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|highfield(?:\s+abc)?|ncfe|pearson|"
-    r"city\s*(?:&|and)?\s*guilds|c\s*(?:&|and)\s*g|scqf(?:\s*level)?\s*\d?|svq\s*\d?|"
-    r"(?:level|lvl)\s*(?:\d|one|two|three|four|eight)|l\s?\d|diploma|certificate|qualification)\b", re.I)
+    _QUALIFICATION_NAME + r"|\b(?:sfj(?:\s+awards)?|skills\s+for\s+justice|habc|high\s*fields?(?:\s+abc)?|ncfe|"
+    r"pearson|city\s*(?:&|and|n|\+)?\s*guilds?|cityandguilds|c\s*(?:&|and|\+)\s*g|scqf(?:\s*level)?\s*\d?|"
+    r"svq\s*\d?|(?:level|lvl)\s*(?:\d|one|two|three|four|eight)|l\s?\d|diplomas?|dip|certificates?|cert|"
+    r"qualification)\b", re.I)
 
 
 def without_qualification(text: str) -> str:

@@ -90,7 +90,7 @@ def report(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext) 
                                  f"number or code."))
         else:
             replies.append(Reply(f"I couldn't find a unit called \"{hit.mention}\" in your {cite.title(cat, sid)}. "
-                                 f"Try its number or code, or ask me to list the units."))
+                                 f"Try its number or code, or ask me to list the units.", source=cite.name(cat, sid)))
     if CLAIMED in updates.values():
         replies.append(_progress(cat, sid, ctx, updates))
     return Answer(replies, unit_updates=updates, pending_choice=pending)
