@@ -173,3 +173,18 @@ def test_an_assessment_rule_on_an_evidence_type_opens_with_its_verdict(ask):
     a = ask("ask_assessment_rule", "is simulation allowed", LearnerContext("sfj-l2"), topic="simulation")
     assert a.replies[0].text.startswith("*Only in some cases*: the SFJ Awards Level 2 Diploma in Customer Service "
                                         "limits simulation"), a.replies[0].text
+
+
+def test_simulation_is_decided_unit_by_unit_in_the_sfj_diploma(ask):
+    # SFJ L393-395: Sales units may be assessed through simulation; L446: not allowed for Skills CFA units
+    # except the Sales units; L370: Contact Centre units in a real working environment
+    sales = ask("ask_evidence_allowed", "sfj l2 can simulation be used for Processing sales orders?").replies[0]
+    assert sales.text.startswith("*Yes*, simulation can be used for Processing sales orders (M/502/8587)")
+    assert "realistic working environment" in sales.text
+    centre = ask("ask_evidence_allowed", "can Deal with incidents through a contact centre be simulated on sfj?")
+    assert centre.replies[0].text.startswith("*No*, simulation is not allowed for Deal with incidents through a "
+                                             "contact centre (K/503/0421)")
+    assert "must be undertaken in a real working environment" in centre.replies[0].text
+    other = ask("ask_evidence_allowed", "can I use simulation for unit 206?", LearnerContext("sfj-l2")).replies[0]
+    assert other.text.startswith("*No*, simulation is not allowed for Communicate verbally with customers")
+    assert "with the exception of the Sales units" in other.text

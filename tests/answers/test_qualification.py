@@ -149,3 +149,10 @@ def test_yes_to_a_single_suggestion_chooses_it(ask):
     offered = ask("choose_qualification", "level 2").pending_choice
     a = ask("affirm", "yes", LearnerContext(pending=offered))
     assert a.set_source == "sfj-l2"
+
+
+def test_a_withdrawn_qualification_still_gives_its_start_date(ask):
+    # SFJ L16 "Operation Start Date: 1 September 2014"; L101-103 the withdrawal dates
+    t = text(ask("ask_qualification_info", "when did the sfj level 2 customer service diploma start"))
+    assert "no learners can be registered after 30 September 2022" in t
+    assert "operational start: 1 September 2014" in t

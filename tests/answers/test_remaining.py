@@ -102,7 +102,7 @@ def test_group_credit_questions_follow_the_rule(ask, source, question, expected)
 
 def test_group_credits_names_the_other_minima(ask):
     reply = ask("ask_group_credits", "can I take 12 credits from group B?", LearnerContext("sfj-l2")).replies[0]
-    assert "Group B has 2 units worth 6 credits in total." in reply.text
+    assert "Group B has 2 units worth 6 credits in total; every unit in it is worth 3 credits, so at least 1 unit." in reply.text
     assert "You also need: all of Group A (19 credits); at least 16 credits from Group C." in reply.text
 
 

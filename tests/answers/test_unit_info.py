@@ -72,7 +72,7 @@ def test_list_a_group_marks_the_learners_units(ask):
     a = ask("ask_list_units", "what units are in group B", LearnerContext("ncfe-l1", claimed=["A/506/2094"],
                                                                         planned=["K/506/2155"]))
     lines = text(a).splitlines()
-    assert lines[0] == "*Group B (optional: at least 6 credits)*: Group B optional units (6 units)"
+    assert lines[0] == "*Group B (optional: at least 6 credits)*: Group B optional units (6 units, 18 credits)"
     assert "- Unit 06 Record details of customer service problems (A/506/2094), level 1, 3 credits - done" in lines
     assert "- Unit 10 Make telephone calls to customers (K/506/2155), level 2, 3 credits - planned" in lines
     assert len([l for l in lines if l.startswith("- Unit")]) == 6
@@ -81,7 +81,7 @@ def test_list_a_group_marks_the_learners_units(ask):
 
 def test_list_mandatory_units(ask):
     lines = text(ask("ask_list_units", "list the mandatory units", LearnerContext("habc-l3"))).splitlines()
-    assert lines[0] == "*Group M (mandatory)*: Mandatory Group (6 units)"
+    assert lines[0] == "*Group M (mandatory)*: Mandatory Group (6 units, 31 credits)"
     assert [l.split(" (")[0] for l in lines[1:]] == [
         "- Unit 1 Organise and deliver customer service", "- Unit 2 Understand the customer service environment",
         "- Unit 3 Understand customers and customer retention", "- Unit 4 Resolve customers' problems",

@@ -12,10 +12,10 @@ import re
 from bot.domain.replies import Reply
 from catalogue.model import Criterion, Outcome, UnitSpec
 
-from . import cite, resolve
+from . import cite, counts, resolve
 from .context import Answer, LearnerContext
 from .format import bullets, paged, unit_label
-from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
+from .unit_info import ask_which_unit, not_found, primary_spec, unit_from, unit_info
 
 def criterion_label(c: Criterion) -> str:
     return f"AC {c.ref}" if c.kind == "ac" else c.ref
@@ -42,6 +42,8 @@ def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
             sections.append((f"To see criterion {mention.ref} itself, tell me its unit, e.g. \"{mention.ref} of unit "
                              f"206\".", None))
         return Answer(paged(sections, intent="ask_criterion", message=text, page=page))
+    if mention is None and counts.asked(text) and unit_from(cat, text, entities, ctx) is not None:
+        return unit_info(cat, text, entities, ctx, page)  # "how many K&U in <unit>?": a count on the unit's card
     if mention is None:
         return Answer([Reply("Which criterion? Give its number and the unit, e.g. \"what does 2.3 of unit 206 "
                              "mean?\" (SVQ: \"PC 5 of unit 10\" or \"K&U 8 of unit 10\").")])

@@ -179,10 +179,31 @@ _AMOUNT_FOR_GROUP = re.compile(r"\b(more than|over|less than|under|at least|at m
                                re.I)
 
 
+_NONE_FROM_GROUP = re.compile(r"\b(?:none|nothing|no\s+(?:units?|credits?)|zero)\s+(?:at\s+all\s+)?(?:from|in|of)\s+"
+                              r"(?:optional\s+|the\s+)?group\s+([A-Za-z])\b", re.I)
+_ALL_FROM_GROUP = re.compile(r"\ball\s+(?:of\s+)?(?:my\s+|the\s+)?(?:optional\s+|option\s+)?(?:credits?|credit\s+points?|"
+                             r"units?)\s+(?:from|in)\s+(?:optional\s+|the\s+)?group\s+([A-Za-z])\b", re.I)
+_UNITS_FOR_GROUP = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six)\s+units?\s+(?:from|in|of|out of)\s+"
+                              r"(?:optional\s+|the\s+)?group\s+([A-Za-z])\b", re.I)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def all_optional_from(text: str) -> str | None:
+    """The group a learner asks to take all their optional credits from ("all my optional credits from group A")."""
+    m = _ALL_FROM_GROUP.search(text)
+    return m.group(1).upper() if m else None
+
+
+def group_unit_amounts(text: str) -> dict[str, int]:
+    """Units asked about per group: "can I do 3 units from group D" -> {"D": 3}."""
+    return {m.group(2).upper(): int(_NUMBER_WORDS.get(m.group(1).lower(), m.group(1)))
+            for m in _UNITS_FOR_GROUP.finditer(text)}
+
+
 def group_amounts(text: str) -> dict[str, int]:
     """Credits asked about per group: "16 credits from group C and 7 from group D" -> {"C": 16, "D": 7};
-    "more than 7 credits from group D" -> {"D": 8}."""
-    out = {}
+    "more than 7 credits from group D" -> {"D": 8}; "none from group B" -> {"B": 0}."""
+    out = {m.group(1).upper(): 0 for m in _NONE_FROM_GROUP.finditer(text)}
     for m in _AMOUNT_FOR_GROUP.finditer(text):
         n = int(m.group(2))
         qualifier = (m.group(1) or "").lower()
@@ -209,7 +230,8 @@ def wants_optional(text: str) -> bool:
     return bool(re.search(r"\boptional|option units|choices?\b", text, re.I))
 
 
-_CREDITS = re.compile(r"\b(\d{1,3})\s*(?:credits?|credit points?|cp)\b", re.I)
+# "30 credits from group B" is an amount; "unit 406 credits?" asks a unit's credits
+_CREDITS = re.compile(r"(?<!unit )(?<!unit)\b(\d{1,3})\s*(?:credits?|credit points?|cp)\b", re.I)
 
 
 def credit_amount(text: str) -> int | None:

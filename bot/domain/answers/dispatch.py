@@ -14,10 +14,10 @@ from typing import Callable
 
 from bot.domain.replies import Reply
 
-from . import (assessment, asks, cite, criterion, evidence, passages, qualification, remaining, resolve, route, smalltalk,
-               unheld, unit_info, units)
+from . import (assessment, asks, cite, criterion, evidence, passages, pool, qualification, remaining, resolve, route,
+               smalltalk, unheld, unit_info, units)
 from .context import Answer, LearnerContext
-from .cues import RULE_TOPICS, status_segments, topics_in
+from .cues import QUAL_ASPECTS, RULE_TOPICS, status_segments, topics_in, unit_level, wants_mandatory
 from .followup import clear_unit, follow_up
 from .format import fit, parse_payload, payload
 
@@ -86,6 +86,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
             intent = route.reroute(intent, text or "", has_qualification)
     if intent in _SMALLTALK:
         return _SMALLTALK[intent](ctx)
+    if clicked is None and (in_pool := _pool_answer(cat, intent, text or "", ctx, entities)) is not None:
+        return in_pool
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     if clicked is None and intent == "ask_unit_info" and _about_the_qualification(cat, text or "", entities):
@@ -160,6 +162,27 @@ def _asks_unit_facts(cat, text: str, ctx: LearnerContext, entities: dict[str, li
         return False
     frame = named_qualification(cat, text, entities) or _named_pool(cat, text) or ctx.source_id
     return asks.asks_unit_facts(cat, text, frame)
+
+
+def _pool_answer(cat, intent: str, text: str, ctx: LearnerContext, entities) -> Answer | None:
+    """A question framed in a unit pool that only a qualification could answer (what is left, what is
+    mandatory, its number): the pool's answer, never a qualification menu in its place or a crash."""
+    pool_id = pool.frame(cat, text, ctx)
+    if pool_id is None:
+        return None
+    if intent in pool.COUNTS and (intent != "report_units" or _reports(text) or _ASKS_WHAT_IS_LEFT.search(text)):
+        return pool.counts(cat, pool_id, intent, text, ctx)
+    if _names_a_unit(cat, text, ctx, entities) or resolve.criterion(text) is not None:
+        return None  # a unit's own facts: its module reads them in the pool
+    asks_rules = bool(topics_in(text, QUAL_ASPECTS)) or wants_mandatory(text) or unit_level(text) is not None
+    if intent in _POOL_FACTS and asks_rules and not (intent == "ask_list_units" and not (
+            wants_mandatory(text) or unit_level(text) is not None)):
+        return pool.facts(cat, pool_id, text)
+    return None
+
+
+_POOL_FACTS = {"ask_list_units", "ask_qualification_info", "nlu_fallback", "out_of_scope", "search_specification",
+               "choose_qualification"}
 
 
 def _named_pool(cat, text: str) -> str | None:

@@ -201,6 +201,8 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     number = _outcome(cat, spec, text, entities)
     if isinstance(number, Answer):
         return number
+    if key == "simulation" and spec.simulation in ("allowed", "not allowed"):
+        return Answer(paged(_simulation(cat, spec), intent="ask_evidence_allowed", message=text, page=page))
     listing = _listing_spec(cat, spec)
     sections = [_listing(cat, spec, listing, key, number)]
     notes = _unit_notes(cat, spec.ref)
@@ -211,6 +213,22 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     return Answer(paged(sections, intent="ask_evidence_allowed", message=text, page=page,
                         entities={"unit": [spec.ref], "evidence_type": [key] if key else [],
                                   **{k: [v] for k, v in extra.items()}}))
+
+
+def _simulation(cat, spec: UnitSpec) -> list[tuple[str, str]]:
+    """The verdict for simulating one unit, where its specification decides it unit by unit (SFJ: not
+    allowed under the Skills CFA strategy, except the Sales units), then the statements that say so."""
+    whose = cite.title(cat, spec.source)
+    label = unit_label(spec)
+    facts = cat.facts(spec.source, "simulation")
+    own = [f for f in facts if spec.ref in f.units]
+    if spec.simulation == "allowed":
+        lead = f"*Yes*, simulation can be used for {label} in the {whose}, on the conditions below."
+        said = own
+    else:
+        lead = f"*No*, simulation is not allowed for {label} in the {whose}; what says so:"
+        said = own or [f for f in facts if not f.units and "not allowed" in f.text]
+    return cite.fact_sections(cat, lead, [(f.text, f.citation) for f in said[:3]])
 
 
 def _outcome(cat, spec: UnitSpec, text: str, entities: dict[str, list[str]]) -> str | None | Answer:

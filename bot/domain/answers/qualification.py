@@ -122,9 +122,11 @@ def status_sections(cat, source_id: str) -> list[Section]:
     if q.status == "withdrawn":
         withdrawn = [f for f in facts if "withdraw" in f.text.lower()]
         last, end = q.dates.get("last_registration"), q.dates.get("certification_end")
+        others = [f"{k.replace('_', ' ')}: {v}" for k, v in q.dates.items()
+                  if k not in ("last_registration", "certification_end")]
         text = (f"The *{q.title}* is *withdrawn*: no learners can be registered after {last}, and all "
                 f"certifications had to be completed by {end}. You can't enrol on it now; ask your centre which "
-                f"qualification replaces it.")
+                f"qualification replaces it." + (f" Its other dates: {'; '.join(others)}." if others else ""))
         return [(text, cite.cite(cat, [f.citation for f in withdrawn or facts]) if facts else cite.name(cat, source_id))]
     stated = [f"{k.replace('_', ' ')}: {v}" for k, v in q.dates.items()]
     status = f"It is marked \"{q.status}\". " if q.status else ""

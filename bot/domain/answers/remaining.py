@@ -8,15 +8,18 @@ assessor confirms them.
 """
 from __future__ import annotations
 
+import re
+
 from bot.domain.replies import Button, Reply
 from catalogue import rules
 
 from . import cite, resolve
 from .context import Answer, LearnerContext
-from .cues import credit_amount, group_amounts, group_letters, wants_mandatory, what_if_parts
+from .cues import (all_optional_from, credit_amount, group_amounts, group_letters, group_unit_amounts, wants_mandatory,
+                   what_if_parts)
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .structure import group_text, rule_parts
+from .structure import fewest_units, group_notes, group_text, rule_parts
 from .unit_info import where_else
 
 
@@ -281,13 +284,44 @@ def group_credits(cat, text: str, entities: dict[str, list[str]], ctx: LearnerCo
         rows.append(_totals(q.rules))
         return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
     amounts = group_amounts(text)
+    if (everything := all_optional_from(text)) in groups:  # "all my optional credits from group A"
+        amounts[everything] = q.rules.min_credits - sum(_credits_of(cat, sid, g) for g in q.rules.groups if g.mandatory)
+    unit_amounts = group_unit_amounts(text)
     single = credit_amount(text) if len(asked) == 1 and not amounts else None
     for group in asked:
-        rows.append(_group_answer(cat, sid, q, group, amounts.get(group.id, single)))
+        if group.id in unit_amounts:
+            rows.append(_group_units_answer(cat, sid, group, unit_amounts[group.id]))
+        else:
+            rows.append(_group_answer(cat, sid, q, group, amounts.get(group.id, single), text))
+        rows += [f"It states: \"{note}\" (line {line})" for line, note in group_notes(cat, sid, group)]
     others = [g for g in q.rules.groups if g not in asked and (g.mandatory or g.min_credits or g.min_units)]
     if others:
         rows.append("You also need: " + "; ".join(_need(cat, sid, g, cn) for g in others) + ".")
     return Answer([Reply("\n".join(rows), source=cite.rules_source(cat, sid))])
+
+
+def _credits_of(cat, sid: str, group) -> int:
+    return sum(cat.spec(r, sid).credits for r in group.units)
+
+
+def _group_units_answer(cat, sid: str, group, n: int) -> str:
+    """'can I do 3 units from group D?': the group's unit limits, and its units when there are few."""
+    units = [cat.spec(r, sid) for r in group.units]
+    listed = f" ({'; '.join(f'{u.title}, {u.ref}' for u in units)})" if len(units) <= 3 else ""
+    holds = f"Group {group.id} holds {plural(len(units), 'unit')}{listed}"
+    if group.mandatory:
+        return f"Group {group.id} is mandatory: you take all of its {plural(len(units), 'unit')}{listed}."
+    if n > len(units):
+        return f"*No*: {holds}, so {n} isn't possible."
+    if group.max_units is not None and n > group.max_units:
+        return f"*No*: at most {plural(group.max_units, 'unit')} from Group {group.id} count. {holds}."
+    if group.min_units and n < group.min_units:
+        return f"*Not enough*: Group {group.id} needs at least {plural(group.min_units, 'unit')}. {holds}."
+    return f"*Yes*: {plural(n, 'unit')} from Group {group.id} is within its rule. {_group_rule(group, cn_of(cat, sid))} {holds}."
+
+
+def cn_of(cat, sid: str) -> str:
+    return cat.source(sid).qualification.rules.credit_name
 
 
 def _available(cat, sid: str, group, cn: str) -> str:
@@ -303,14 +337,15 @@ def _totals(rules_: "rules.RuleSet") -> str:
     return text + "."
 
 
-def _group_answer(cat, sid: str, q, group, amount: int | None) -> str:
+def _group_answer(cat, sid: str, q, group, amount: int | None, text: str = "") -> str:
     cn = q.rules.credit_name
     available = sum(cat.spec(r, sid).credits for r in group.units)
-    facts = f"Group {group.id} has {_available(cat, sid, group, cn)} in total."
+    fewest = fewest_units(cat, sid, group, cn)
+    facts = f"Group {group.id} has {_available(cat, sid, group, cn)} in total" + (f"; {fewest}." if fewest else ".")
     if group.mandatory:
         return f"Group {group.id} is mandatory: you take all of its units, {available} {cn}."
     if amount is None:
-        answer = _group_rule(group, cn)
+        answer = _group_rule(group, cn, text)
     elif amount > available:
         answer = f"*No*: Group {group.id} only holds {available} {cn} in total, so {amount} isn't possible."
     elif group.max_credits is not None and amount > group.max_credits:
@@ -318,14 +353,23 @@ def _group_answer(cat, sid: str, q, group, amount: int | None) -> str:
                   f"{amount - group.max_credits} of your {amount} wouldn't count towards the {q.rules.min_credits}.")
     elif group.min_credits and amount < group.min_credits:
         answer = f"*Not enough*: Group {group.id} needs at least {group.min_credits} {cn}."
+    elif amount == 0 and not group.min_units:
+        answer = f"*Yes*: Group {group.id} has no minimum, so you need take nothing from it. {_group_rule(group, cn)}"
     else:
         answer = f"*Yes*: {amount} {cn} from Group {group.id} is within its rule. {_group_rule(group, cn)}"
     return f"{answer}\n{facts}"
 
 
-def _group_rule(group, cn: str) -> str:
+_ASKS_MAX = re.compile(r"\b(?:max(?:imum)?|most|upper|limit|cap)\b", re.I)
+
+
+def _group_rule(group, cn: str, text: str = "") -> str:
     parts = rule_parts(group, cn)
-    return f"Group {group.id}: {join_words(parts) if parts else 'no minimum or maximum'}."
+    if not parts:
+        return f"Group {group.id}: the specification states no minimum and no maximum for it."
+    unstated = ["no maximum is stated"] if _ASKS_MAX.search(text) and group.max_credits is None \
+        and group.max_units is None else []
+    return f"Group {group.id}: {join_words(parts + unstated)}."
 
 
 def _need(cat, sid: str, g, cn: str) -> str:

@@ -5,7 +5,10 @@ and progress answers for a group's limits, so a group's rule is phrased one way 
 """
 from __future__ import annotations
 
+import re
+
 from catalogue.model import Group
+from catalogue.parsers import SOURCES_DIR
 
 from . import cite
 from .format import plural
@@ -36,12 +39,59 @@ def _credits(cat, sid: str, refs: list[str]) -> int:
     return sum(cat.spec(r, sid).credits or 0 for r in refs)
 
 
+def group_notes(cat, sid: str, g: Group) -> list[tuple[int, str]]:
+    """(line, text) of what the specification says under a group's heading before its unit table, other
+    than the rule itself ("(All optional credits can be achieved from this group)", HABC)."""
+    lines = source_lines(cat, sid)
+    notes = []
+    for number in range(g.line + 1, min(g.line + _NOTE_LINES, len(lines)) + 1):
+        line = lines[number - 1].strip()
+        if "\t" in line or line.startswith(("-", "Unit")):
+            break  # the unit table starts
+        if line and not line.startswith("Learners "):  # "Learners must achieve ...": the rule, said already
+            notes.append((number, line.replace("**", "")))
+    return notes
+
+
+_NOTE_LINES = 8
+
+
+def source_lines(cat, sid: str) -> list[str]:
+    key = f"answers.lines.{sid}"
+    if key not in cat.cache:
+        cat.cache[key] = (SOURCES_DIR / cat.source(sid).file).read_text(encoding="utf-8").splitlines()
+    return cat.cache[key]
+
+
+def fewest_units(cat, sid: str, g: Group, cn: str) -> str | None:
+    """How many units a group's credit minimum takes at the fewest, worked out from its units' credits
+    ("every unit in it is worth 3 credits, so at least 2 units"); None where it sets no credit minimum."""
+    if g.mandatory or not g.min_credits:
+        return None
+    worth = sorted((cat.spec(r, sid).credits for r in g.units), reverse=True)
+    total, needed = 0, 0
+    for credits in worth:
+        if total >= g.min_credits:
+            break
+        total, needed = total + credits, needed + 1
+    if total < g.min_credits:
+        return None
+    if len(set(worth)) == 1:
+        return f"every unit in it is worth {plural(worth[0], cn.removesuffix('s'))}, so at least {plural(needed, 'unit')}"
+    return f"at least {plural(needed, 'unit')} (its largest units)"
+
+
 def _group_line(cat, sid: str, g: Group, cn: str) -> str:
     worth = _credits(cat, sid, g.units)
     if g.mandatory:
         units = "; ".join(f"{cat.spec(r, sid).title} ({r}, {cat.spec(r, sid).credits})" for r in g.units)
         return f"- {group_text(g, cn)}: all {plural(len(g.units), 'unit')}, {worth} {cn}: {units}"
-    return f"- {group_text(g, cn)}: {plural(len(g.units), 'unit')} to choose from, worth {worth} {cn} in all"
+    fewest = fewest_units(cat, sid, g, cn)
+    return (f"- {group_text(g, cn)}: {plural(len(g.units), 'unit')} to choose from, worth {worth} {cn} in all"
+            + (f"; {fewest}" if fewest else ""))
+
+
+_UNIT_RULE = re.compile(r"The candidate must complete[^\t\n]*")
 
 
 def structure(cat, sid: str) -> tuple[str, str]:
@@ -62,6 +112,8 @@ def structure(cat, sid: str) -> tuple[str, str]:
     if r.total_units:
         rows.append(f"- Exactly {plural(r.total_units, 'unit')}: {len(m_units)} mandatory and "
                     f"{r.optional_units} optional")
+        # which groups the optional units come from is said in prose inside the table (SVQ): quoted whole
+        rows += [f"- As stated: \"{rule.strip()}\"" for rule in _UNIT_RULE.findall(r.text)]
     rows += [_group_line(cat, sid, g, cn) for g in r.groups]
     hours = [f"GLH {q.glh}" if q.glh else "GLH not stated", f"TQT {q.tqt}" if q.tqt else "TQT not stated"]
     rows.append(f"- {'; '.join(hours)}")

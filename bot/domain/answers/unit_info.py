@@ -7,7 +7,7 @@ import re
 from bot.domain.replies import Button, Reply
 from catalogue.model import Difference, Group, UnitSpec
 
-from . import cite, passages, resolve
+from . import cite, counts, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
@@ -102,12 +102,13 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         return ask_which_unit(found.options, cat, "ask_unit_info", lead)
     spec = primary_spec(cat, found.ref, _frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
     text_out = describe_unit(cat, spec, ctx)
-    said = unit_verdict(cat, spec, text, ctx.source_id)
+    counted = counts.unit_counts(spec, text)
+    said = unit_verdict(cat, spec, text, ctx.source_id) or counted
     # "which NOS does 217 map to?": what the card doesn't say, from the unit's own text, before the card
     named = [h.source_id for h in resolve.qualifications(cat, text)] + [ctx.source_id or spec.source]
     holding = sorted(cat.unit(spec.ref).specs.values(), key=lambda s: named.index(s.source) if s.source in named
                      else len(named))
-    extra = passages.unit_sections(cat, text, spec, holding, quiet=bool(said))
+    extra = [] if counted else passages.unit_sections(cat, text, spec, holding, quiet=bool(said))
     sections = extra + [(text_out, cite.unit_source(cat, spec))]
     if said:  # "is it mandatory?": the plain answer first, then what says so
         sections = [(said, cite.unit_source(cat, spec))] + sections
@@ -232,7 +233,9 @@ def list_units(cat, text: str, entities: dict[str, list[str]], ctx: LearnerConte
         specs = [u for u in specs if level is None or u.level == level]
         if not specs:
             continue
-        rows.append(f"*{group_text(g, cn)}*: {g.label} ({plural(len(specs), 'unit')})")
+        credit = "credit point" if cn != "credits" else "credit"
+        rows.append(f"*{group_text(g, cn)}*: {g.label} ({plural(len(specs), 'unit')}, "
+                    f"{plural(sum(u.credits for u in specs), credit)})")
         for spec in specs:
             mark = " - done" if spec.ref in done else (" - planned" if spec.ref in planned else "")
             rows.append(f"- {unit_label(spec)}, level {spec.level}, {plural(spec.credits, 'credit')}{mark}")
