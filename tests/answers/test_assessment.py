@@ -23,10 +23,12 @@ def test_simulation_in_the_sfj_diploma(ask):
 def test_simulation_for_one_unit(ask):
     first = ask("ask_assessment_rule", "is simulation allowed for unit K/503/0421",
                 LearnerContext("sfj-l2")).replies[0]
-    assert ("For Deal with incidents through a contact centre (K/503/0421) simulation is *not allowed* in this "
-            "specification.") in first.text
+    # the verdict first (issue 13, pattern 7), then the statement that decides it (L370)
+    assert first.text.startswith("*No*, simulation is not allowed for Deal with incidents through a contact centre "
+                                 "(K/503/0421) in the SFJ Awards Level 2 Diploma in Customer Service")
+    assert "Contact Centre NVQs must be undertaken in a real working environment" in first.text
     sales = ask("ask_assessment_rule", "can I use simulation for unit M/502/8587", LearnerContext("sfj-l2")).replies[0]
-    assert "simulation is *allowed*" in sales.text
+    assert sales.text.startswith("*Yes*, simulation can be used for Processing sales orders (M/502/8587)")
 
 
 def test_silent_specification_points_to_the_strategy_it_defers_to(ask):

@@ -12,7 +12,8 @@ from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import RULE_TOPICS, topics_in
 from .format import paged, payload, upper_first
-from .evidence import NAMES, verdict
+from .evidence import NAMES, simulation_sections, verdict
+from .followup import clear_unit
 from .unit_info import unit_from
 
 TOPIC_NAMES = {
@@ -50,7 +51,11 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
         sources = named[:1] or ([ctx.source_id] if ctx.source_id else [d.id for d in cat.qualifications()])
     asks_about_unit = bool(entities.get("unit")) or resolve.mentions_unit(text)
     unit = unit_from(cat, text, {k: v for k, v in entities.items() if k == "unit"}, ctx) if asks_about_unit else None
-    unit_ref = unit.ref if unit is not None else None
+    unit_ref = unit.ref if unit is not None else clear_unit(cat, text, sources[0] if len(sources) == 1 else None)
+    spec = next((cat.spec(unit_ref, s) for s in sources if unit_ref and cat.spec(unit_ref, s)), None)
+    if topics[0] == "simulation" and spec is not None and spec.simulation in ("allowed", "not allowed"):
+        # "can <unit> be simulated?": the specification decides it unit by unit, so the verdict is the unit's
+        return Answer(paged(simulation_sections(cat, spec), intent="ask_assessment_rule", message=text, page=page))
     sections = []
     for topic in topics[:2]:
         silent = []

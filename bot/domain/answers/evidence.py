@@ -15,6 +15,7 @@ from catalogue.model import Citation, Fact, UnitSpec
 from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .format import bullets, join_words, paged, payload, plural, unit_label, upper_first
+from .followup import clear_unit
 from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
 
 NAMES = {
@@ -146,6 +147,8 @@ def _item_key(cat, item: str) -> str | None:
 def evidence_type(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     keys = _keys(cat, text, entities)
     sources = _sources_for(cat, text, entities, ctx)
+    if keys and not entities.get("unit") and clear_unit(cat, resolve.without_evidence(text), sources[0]) is not None:
+        return allowed(cat, text, entities, ctx, page)  # "can simulation be used for <unit>?": that unit's answer
     if not keys:
         if len(sources) == len(cat.sources) and not entities.get("qualification"):
             return _ask_type("ask_evidence_type", "Which kind of evidence do you want to know about?")
@@ -202,7 +205,7 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
     if isinstance(number, Answer):
         return number
     if key == "simulation" and spec.simulation in ("allowed", "not allowed"):
-        return Answer(paged(_simulation(cat, spec), intent="ask_evidence_allowed", message=text, page=page))
+        return Answer(paged(simulation_sections(cat, spec), intent="ask_evidence_allowed", message=text, page=page))
     listing = _listing_spec(cat, spec)
     sections = [_listing(cat, spec, listing, key, number)]
     notes = _unit_notes(cat, spec.ref)
@@ -215,7 +218,7 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
                                   **{k: [v] for k, v in extra.items()}}))
 
 
-def _simulation(cat, spec: UnitSpec) -> list[tuple[str, str]]:
+def simulation_sections(cat, spec: UnitSpec) -> list[tuple[str, str]]:
     """The verdict for simulating one unit, where its specification decides it unit by unit (SFJ: not
     allowed under the Skills CFA strategy, except the Sales units), then the statements that say so."""
     whose = cite.title(cat, spec.source)
