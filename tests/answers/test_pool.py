@@ -54,3 +54,27 @@ def test_the_pool_lists_its_units_at_a_level(ask):
 def test_a_unit_fact_in_the_pool_is_the_unit_card(ask):
     t = text(ask("report_units", "city and guilds unit 406 credits and glh?"))
     assert "Level 4, 6 credits, 25 GLH (City & Guilds unit pool)" in t
+
+
+def test_a_unit_question_framed_in_the_pool_is_answered_from_the_units_text(ask):
+    # C&G 307 "a report of a minimum of 3000 words to a maximum of 5000 words" (L6311-6312)
+    t = text(ask("report_units", "city and guilds 307 - min and max words for the report?"))
+    assert "a report of a minimum of 3000 words" in t and "Which qualification" not in t
+
+
+def test_the_assessment_type_decides_e_volve_and_evidence_questions(ask):
+    # C&G 305 "Assessment type: E-volve or portfolio of evidence" (L5242); 228 short answer questions (L3981)
+    a = ask("ask_unit_info", "C&G 305 - how long does the report have to be and can it be done on e-volve instead?")
+    assert a.replies[0].text.startswith('*Yes*: its assessment type is "E-volve or portfolio of evidence"')
+    assert "minimum of 3000\nwords to a maximum of 5000 words" in text(a)
+    card = text(ask("ask_unit_info", "tell me about c&g unit 228"))
+    assert "- Assessment type: Short Answer Questions (C&G) Assignment or Skills CFA on-line ERR workbook" in card
+    pd = ask("ask_evidence_allowed", "c&g 228: can I do it by professional discussion?").replies[0].text
+    assert pd.startswith("*No*, not as stated: Employee rights and responsibilities (L/506/1905) is assessed by "
+                         "\"Short Answer Questions (C&G)")
+
+
+def test_a_rule_question_about_one_unit_quotes_that_units_text(ask):
+    # C&G 322: "assessed as specified in the e-Skills IT User Assessment Strategy 2009" (L10216-10225)
+    t = text(ask("ask_assessment_rule", "c&g 322 which assessment strategy applies"))
+    assert "IT User Assessment Strategy" in t

@@ -73,6 +73,15 @@ _FURTHER = re.compile(r"(?:\?+|[,;]\s*(?:and\s+|also\s+|plus\s+)?|\s+(?:and\s+al
                       r"(?:what|how|which|who|when|where|why|can|could|is|are|does|do|will|should)\b)", re.I)
 
 
+def clauses(text: str) -> list[str]:
+    """The message cut where a further ask starts: "how long is the report and can it be done on e-volve?"
+    -> ["how long is the report", "can it be done on e-volve"]."""
+    return [p for part in _FURTHER.split(text) for p in (p.strip(" ,;?") for p in _AND_ASK.split(part)) if p]
+
+
+_AND_ASK = re.compile(r"\s+and\s+(?=(?:can|could|is|are|does|do|will|what|how|which|who|when|where)\b)", re.I)
+
+
 def further_asks(text: str) -> list[str]:
     """The clauses after the first that ask something themselves ("what's left, and what could I do next?")."""
     parts = [p.strip(" ,;?") for p in _FURTHER.split(text)]

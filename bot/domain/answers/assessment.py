@@ -14,7 +14,7 @@ from .cues import RULE_TOPICS, topics_in
 from .format import paged, payload, upper_first
 from .evidence import NAMES, simulation_sections, verdict
 from .followup import clear_unit
-from .unit_info import unit_from
+from .unit_info import primary_spec, unit_frame, unit_from
 
 TOPIC_NAMES = {
     "simulation": "simulation and realistic working environments", "expert_witness": "expert witnesses",
@@ -37,6 +37,13 @@ _MAX_FACTS = 6
 def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     topics = [t for t in entities.get("topic", []) if t in TOPIC_NAMES] or topics_in(text, RULE_TOPICS)
     if not topics:
+        unit_ref = clear_unit(cat, text, unit_frame(cat, text, ctx))
+        if unit_ref is not None:  # "c&g 322 which assessment strategy applies": that unit's own text first
+            spec = primary_spec(cat, unit_ref, unit_frame(cat, text, ctx))
+            found = passages.unit_sections(cat, text, spec, [spec, *[s for s in cat.unit(unit_ref).specs.values()
+                                                                      if s is not spec]], quiet=True)
+            if found:
+                return Answer(paged(found, intent="ask_assessment_rule", message=text, page=page))
         found = passages.answer_sections(cat, text, passages.sources_for(cat, text, entities, ctx.source_id))
         if found:  # a rule no topic names ("which assessment strategy applies to 322?"): the text itself
             return Answer(paged(found, intent="ask_assessment_rule", message=text, page=page))

@@ -172,6 +172,9 @@ def _pool_answer(cat, intent: str, text: str, ctx: LearnerContext, entities) -> 
         return None
     if intent in pool.COUNTS and (intent != "report_units" or _reports(text) or _ASKS_WHAT_IS_LEFT.search(text)):
         return pool.counts(cat, pool_id, intent, text, ctx)
+    if intent == "report_units" and asks.unit_refs(cat, text, pool_id):
+        # nothing can be recorded against a pool: "c&g 307 - min and max words for the report?" asks about the unit
+        return unit_info.unit_info(cat, text, entities, ctx, page=_page(entities))
     if _names_a_unit(cat, text, ctx, entities) or resolve.criterion(text) is not None:
         return None  # a unit's own facts: its module reads them in the pool
     asks_rules = bool(topics_in(text, QUAL_ASPECTS)) or wants_mandatory(text) or unit_level(text) is not None

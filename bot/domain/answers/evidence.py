@@ -17,6 +17,7 @@ from .context import Answer, LearnerContext
 from .format import bullets, join_words, paged, payload, plural, unit_label, upper_first
 from .followup import clear_unit
 from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
+from .verdict import assessment_type
 
 NAMES = {
     "professional_discussion": "professional discussion", "expert_witness": "expert witness testimony",
@@ -263,6 +264,12 @@ def _listing(cat, spec: UnitSpec, listing: UnitSpec | None, key: str | None, num
     if listing is None and key is None:
         return (f"None of my specifications lists evidence per outcome for {label}. "
                 f"{_kinds(cat, spec.source)[0]}", _kinds(cat, spec.source)[1])
+    stated = assessment_type(cat, spec.ref)
+    if listing is None and stated is not None and "portfolio" not in stated[0].lower():
+        # C&G 228: "Short Answer Questions (C&G) Assignment or Skills CFA on-line ERR workbook", no portfolio
+        return (f"*No*, not as stated: {label} is assessed by \"{stated[0]}\" (its assessment type in the "
+                f"{cite.name(cat, stated[1].source)}), not a portfolio of {NAMES[key]} or other evidence.",
+                cite.unit_source(cat, stated[1]))
     if listing is None:
         general = describe(cat, spec.source, key)
         text, source = general[0]

@@ -13,7 +13,8 @@ from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
 from .qualification import ask_to_choose
 from .structure import group_text
-from .verdict import unit_verdict
+from .asks import clauses
+from .verdict import assessment_type, unit_verdict
 
 _FIELD_NAMES = {"title": "Title", "level": "Level", "credits": "Credits", "glh": "GLH",
                 "outcomes": "Number of outcomes", "criteria": "Number of criteria",
@@ -60,7 +61,7 @@ def _clearly(cat, found: resolve.UnitRef) -> bool:
         resolve.significant(cat.unit(found.ref).title) & resolve.significant(found.mention)) >= 2
 
 
-def _frame(cat, text: str, ctx: LearnerContext) -> str | None:
+def unit_frame(cat, text: str, ctx: LearnerContext) -> str | None:
     """How unit numbers are read: the qualification (or the C&G unit pool) the question names, else the learner's."""
     hits = resolve.qualifications(cat, text)
     quals = [h.source_id for h in hits if not h.weak and cat.source(h.source_id).qualification is not None]
@@ -73,7 +74,7 @@ def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
     for value in entities.get("unit", []):
         if cat.unit(value) is not None:
             return resolve.UnitRef(value, value, outside=ctx.source_id is not None and cat.spec(value, ctx.source_id) is None)
-    frame = _frame(cat, text, ctx)
+    frame = unit_frame(cat, text, ctx)
     found = resolve.unit(cat, text, frame)
     if found is not None and found.ref and frame != ctx.source_id:
         found.outside = ctx.source_id is not None and cat.spec(found.ref, ctx.source_id) is None
@@ -87,7 +88,7 @@ def unit_from(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
 
 def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, page: int = 1) -> Answer:
     if not entities.get("unit"):
-        frame = _frame(cat, text, ctx)
+        frame = unit_frame(cat, text, ctx)
         refs = list(dict.fromkeys(u.ref for u in resolve.units(cat, text, frame) if u.ref and _clearly(cat, u)))
         if len(refs) > 1:  # "highfield units 26 and 27, credits for each?"
             return several_units(cat, refs, text, ctx, frame, page)
@@ -100,7 +101,7 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         lead = (f"Which unit do you mean by \"{found.mention}\"?" if not found.weak
                 else f"I'm not sure which unit \"{found.mention}\" is. Did you mean one of these?")
         return ask_which_unit(found.options, cat, "ask_unit_info", lead)
-    spec = primary_spec(cat, found.ref, _frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
+    spec = primary_spec(cat, found.ref, unit_frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
     text_out = describe_unit(cat, spec, ctx)
     counted = counts.unit_counts(spec, text)
     said = unit_verdict(cat, spec, text, ctx.source_id) or counted
@@ -108,11 +109,21 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
     named = [h.source_id for h in resolve.qualifications(cat, text)] + [ctx.source_id or spec.source]
     holding = sorted(cat.unit(spec.ref).specs.values(), key=lambda s: named.index(s.source) if s.source in named
                      else len(named))
-    extra = [] if counted else passages.unit_sections(cat, text, spec, holding, quiet=bool(said))
+    extra = [] if counted else _beyond_card(cat, text, spec, holding, quiet=bool(said))
     sections = extra + [(text_out, cite.unit_source(cat, spec))]
     if said:  # "is it mandatory?": the plain answer first, then what says so
         sections = [(said, cite.unit_source(cat, spec))] + sections
     return Answer(paged(sections, intent="ask_unit_info", message=text, page=page))
+
+
+def _beyond_card(cat, text: str, spec: UnitSpec, holding: list[UnitSpec], quiet: bool) -> list[tuple[str, str]]:
+    """The unit's own passage for each ask of the message ("how long is the report, and can it be done on
+    e-volve?"), each once; what was searched when none answers (unless `quiet`)."""
+    found: list[tuple[str, str]] = []
+    parts = clauses(text)
+    for part in parts if len(parts) > 1 else []:
+        found += [s for s in passages.unit_sections(cat, part, spec, holding, quiet=True) if s not in found]
+    return found or passages.unit_sections(cat, text, spec, holding, quiet=quiet)
 
 
 def several_units(cat, refs: list[str], text: str, ctx: LearnerContext, frame: str | None, page: int = 1) -> Answer:
@@ -159,6 +170,8 @@ def describe_unit(cat, spec: UnitSpec, ctx: LearnerContext) -> str:
     glh = f"{spec.glh} GLH" if spec.glh is not None else "GLH not stated"
     credit = "credit point" if spec.source == "svq4" else "credit"
     rows.append(f"- Level {spec.level}, {plural(spec.credits, credit)}, {glh} ({cite.name(cat, spec.source)})")
+    if (stated := assessment_type(cat, ref)) is not None:
+        rows.append(f"- Assessment type: {stated[0]} ({cite.name(cat, stated[1].source)})")
     total = sum(len(o.criteria) for o in spec.outcomes)  # counts said, not left to add up (issue 13, pattern 3)
     kind = "outcomes" if spec.source != "svq4" else "elements"
     rows.append(f"- {len(spec.outcomes)} {kind}, {plural(total, 'criterion', 'criteria')} in all:")

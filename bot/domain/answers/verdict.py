@@ -17,8 +17,36 @@ _LEVEL = re.compile(r"\b(?:a\s+)?level\s*(\d)\b(?!\s*(?:diploma|certificate|qual
 _ON_IT = re.compile(r"\b(?:on|in|part of|included in)\s+(?:the|my)\s+\S+", re.I)
 
 
+def assessment_type(cat, ref: str) -> tuple[str, UnitSpec] | None:
+    """The assessment type a source gives the unit (C&G: "E-volve or portfolio of evidence"), and that source's view."""
+    for spec in cat.unit(ref).specs.values():
+        if spec.assessment_type:
+            return spec.assessment_type, spec
+    return None
+
+
+_TYPE_WORDS = re.compile(r"\b(?:e-?\s?volve|on-?\s?line|online|short\s+answer|assignment|workbook|portfolio|test|exam)\b",
+                         re.I)
+
+
+def _type_verdict(cat, spec: UnitSpec, text: str) -> str | None:
+    """'can 305 be done on e-volve?': yes when its stated assessment type names what was asked."""
+    found = assessment_type(cat, spec.ref)
+    asked = _TYPE_WORDS.findall(text)
+    if found is None or not asked:
+        return None
+    stated, where = found
+    said = f"its assessment type is \"{stated}\" ({cite.name(cat, where.source)}, unit {where.number})"
+    norm = re.sub(r"[\s-]", "", stated.lower())
+    if any(re.sub(r"[\s-]", "", a.lower()) in norm for a in asked):
+        return f"*Yes*: {said}."
+    return f"*Not as stated*: {said}."
+
+
 def unit_verdict(cat, spec: UnitSpec, text: str, source_id: str | None) -> str | None:
     """'*Yes*, ...' / '*No*, ...' for a yes/no question about the unit in a qualification, or None."""
+    if re.search(r"\b(?:can|could|may)\b", text, re.I) and (by_type := _type_verdict(cat, spec, text)) is not None:
+        return by_type  # "can 305 be done on e-volve?"
     if not _YES_NO.search(text):
         return None
     frame = source_id or spec.source
