@@ -156,3 +156,19 @@ def test_a_withdrawn_qualification_still_gives_its_start_date(ask):
     t = text(ask("ask_qualification_info", "when did the sfj level 2 customer service diploma start"))
     assert "no learners can be registered after 30 September 2022" in t
     assert "operational start: 1 September 2014" in t
+
+
+def test_a_question_beyond_the_fields_quotes_the_specification_first(ask):
+    # NCFE L62 "Aim reference: 60139729"; SVQ L483 "One SCQF credit point equals 10 notional learning hours"
+    a = ask("ask_qualification_info", "aim reference for the ncfe level 1 customer service?")
+    assert "Aim reference: 60139729" in a.replies[0].text
+    assert "lines 58-70" in a.replies[0].source
+    t = text(ask("ask_unit_info", "svq 4 - what's one credit point worth in hours"))
+    assert t.startswith("The SVQ 4 in Customer Service at SCQF Level 8 says this (lines 481-483)")
+    assert "One SCQF credit point equals 10 notional learning hours." in t
+
+
+def test_a_qualification_question_taken_for_a_unit_one_is_answered_for_the_qualification(ask):
+    t = text(ask("ask_unit_info", "601/4310/1 whats the total credits needed"))
+    assert t.startswith("*Rules of combination of the SFJ Awards Level 2 Diploma in Customer Service* (601/4310/1)")
+    assert "- Total: at least 45 credits" in t

@@ -113,7 +113,24 @@ def info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
         return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
     aspects = aspects or ["credits"]
     sections = [section for sid in ids for aspect in aspects[:2] for section in _ASPECT[aspect](cat, sid)]
+    if len(ids) == 1:
+        sections = _beyond_fields(cat, text, ids[0]) + sections
     return Answer(paged(sections, intent="ask_qualification_info", message=text, page=page))
+
+
+def _beyond_fields(cat, text: str, source_id: str) -> list[Section]:
+    """The specification's own passage when the question asks more than the fields hold ("aim reference",
+    "what's one credit point worth in hours"): a passage holding a word no field answers; else nothing."""
+    beyond = set(passages.query_terms(text)) - _ASPECT_WORDS
+    if not beyond:
+        return []
+    found = passages.search(cat, text, [source_id], limit=1)
+    if not found or not beyond & set(passages.terms(found[0].text)):
+        return []
+    return passages.answer_sections(cat, text, [source_id]) or []
+
+
+_ASPECT_WORDS = set(passages.terms(" ".join(w for words in QUAL_ASPECTS.values() for w in words) + " number"))
 
 
 def status_sections(cat, source_id: str) -> list[Section]:

@@ -11,6 +11,7 @@ from . import cite, counts, passages, resolve
 from .context import Answer, LearnerContext
 from .cues import group_letter, unit_level, wants_mandatory, wants_optional
 from .format import paged, payload, plural, unit_label
+from . import qualification
 from .qualification import ask_to_choose
 from .structure import group_text
 from .asks import clauses
@@ -94,6 +95,8 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
             return several_units(cat, refs, text, ctx, frame, page)
     found = unit_from(cat, text, entities, ctx)
     if found is None:
+        if any(not h.weak and cat.source(h.source_id).qualification for h in resolve.qualifications(cat, text, entities)):
+            return qualification.info(cat, text, entities, ctx, page)  # no unit in it: a question on the qualification
         return not_found()
     if found.ref is None and not found.options:
         return not_found(f"\"{found.mention}\" in any of my specifications")
