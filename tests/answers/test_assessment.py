@@ -79,3 +79,14 @@ def test_no_topic_asks_with_buttons(ask):
     assert "Appeals" in [b.title for b in buttons(a)]
     clicked = ask("ask_assessment_rule", buttons(a)[-2].payload, LearnerContext("svq4"))
     assert "Centres must have a policy for dealing with appeals" in text(clicked)
+
+
+def test_a_may_i_question_that_a_statement_forbids_opens_with_no(ask):
+    # HABC L128: the IQA "must not have been involved in any aspect of the delivery or assessment"
+    first = ask("ask_assessment_rule", "can my assessor also be the IQA on highfield l3?").replies[0].text
+    assert first.startswith("*No*, not as stated: the HABC Level 3 Diploma in Customer Service (QCF) says")
+    assert "must not have been involved in any aspect of the delivery or assessment" in first
+    assert "(line 128)" in first
+    # a question the statements do not forbid gets no invented verdict
+    other = ask("ask_assessment_rule", "what do IQAs need on highfield l3?").replies[0].text
+    assert not other.startswith("*No*")

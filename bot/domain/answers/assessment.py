@@ -6,6 +6,8 @@ pointing to any assessment strategy it defers to; other specifications are offer
 """
 from __future__ import annotations
 
+import re
+
 from bot.domain.replies import Button, Reply
 
 from . import cite, passages, resolve
@@ -67,7 +69,7 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
     for topic in topics[:2]:
         silent = []
         for sid in sources:
-            found = _topic_sections(cat, sid, topic, unit_ref, detail_if_silent=len(sources) == 1)
+            found = _topic_sections(cat, sid, topic, unit_ref, detail_if_silent=len(sources) == 1, text=text)
             if found:
                 sections += found
             else:
@@ -85,7 +87,7 @@ def rule(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext, pa
 
 
 def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,
-                    detail_if_silent: bool) -> list[tuple[str, str]]:
+                    detail_if_silent: bool, text: str = "") -> list[tuple[str, str]]:
     """What one specification says on a topic; [] if it is silent and detail_if_silent is False."""
     whose = cite.title(cat, source_id)
     facts = cat.facts(source_id, topic)
@@ -97,6 +99,8 @@ def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,
     header = f"*{upper_first(TOPIC_NAMES[topic])}* in the {whose}:"
     if topic in NAMES and unit_ref is None:  # an evidence type: the verdict first (issue 13, pattern 7)
         header = verdict(whose, NAMES[topic], [f.text for f in general]) + "\n" + header
+    elif (barred := _barred(text, general)) is not None:  # "can my assessor also be the IQA?"
+        header = f"*No*, not as stated: the {whose} says \"{barred[0]}\" (line {barred[1]}).\n" + header
     if spec is not None and topic == "simulation" and spec.simulation:
         header += f"\nFor {spec.title} ({spec.ref}) simulation is *{spec.simulation}* in this specification."
     items = [(f.text, f.citation) for f in general[:_MAX_FACTS]]
@@ -104,6 +108,24 @@ def _topic_sections(cat, source_id: str, topic: str, unit_ref: str | None,
     hidden = len(general) + len(specific) - len(items)
     tail = [f"...and {hidden} more statements on this."] if hidden > 0 else []
     return cite.fact_sections(cat, header, items, tail)
+
+
+_MAY_I = re.compile(r"^\s*(?:\S+\s*[:-]\s*)?(?:can|could|may|is it ok(?:ay)? (?:if|for|to)|am i allowed to|are we allowed to)\b",
+                    re.I)
+_BARS = re.compile(r"\b(?:must not|mustn't|cannot|can't|may not|not (?:be )?(?:allowed|permitted))\b", re.I)
+
+
+def _barred(text: str, facts) -> tuple[str, int] | None:
+    """For a 'can I/can my X ...?' question: the sentence of a statement that forbids what it asks (it shares
+    a word with the question, compared by their first five letters), with its line; else None."""
+    if not _MAY_I.search(text):
+        return None
+    asked = {w[:5] for w in passages.query_terms(text) if len(w) > 2}
+    for f in facts:
+        for sentence in re.split(r"(?<=[.;])\s+", f.text):
+            if _BARS.search(sentence) and asked & {w[:5] for w in passages.terms(sentence)}:
+                return sentence.strip(), f.citation.line
+    return None
 
 
 def _silent(cat, source_id: str, topic: str) -> tuple[str, str]:
