@@ -116,12 +116,18 @@ def check_exports(world: World, did: int) -> None:
     assert learner["recorded_by"] == "Kim Nowak" and learner["signed_for"].startswith("An earlier version")
 
     data = json.loads(world.call("kim", "GET", f"/api/discussions/{did}/export?format=json").content)
-    assert data["status"] == "signed" and data["learner"] == "Kim Nowak" and data["channel"] == "web"
+    assert (data["status"], data["status_code"]) == ("Signed off", "signed") and data["learner"] == "Kim Nowak"
+    assert (data["channel"], data["channel_code"]) == ("Web chat", "web")
     assert data["criteria"][0]["question"] == "What is the customer experience?"
-    assert [s["role"] for s in data["signoffs"]] == ["assessor", "learner"]
-    assert data["amendments"][0]["field"] == "decision" and data["amendments"][0]["by"] == "Sam Patel"
+    assert [(s["role"], s["role_code"]) for s in data["signoffs"]] == [("Assessor", "assessor"), ("Learner", "learner")]
+    assert data["signoffs"][1]["signed_for"].startswith("An earlier version of this record")
+    amended = data["amendments"][0]
+    assert (amended["field"], amended["field_code"], amended["by"]) == ("Decision", "decision", "Sam Patel")
+    assert (amended["old"], amended["old_code"], amended["new"], amended["new_code"]) == (
+        "Not yet met", "not_yet_met", "Met", "met")
     detail = world.call("kim", "GET", f"/api/discussions/{did}").json()
-    assert detail["record"]["criteria"][1]["decision"] == data["criteria"][1]["decision"] == "met"
+    assert detail["record"]["criteria"][1]["decision"] == data["criteria"][1]["decision_code"] == "met"
+    assert data["criteria"][1]["decision"] == "Met"
 
 
 def test_admin_starts_for_an_assessor(world):

@@ -43,7 +43,7 @@ def _stored(stack, centre) -> dict:
     d = _discussion(stack, centre)
     status, record = api(stack, "GET", f"/api/discussions/{d['id']}/export?format=json", token=centre["token"])
     assert status == 200, record
-    return {c["criterion_ref"]: (c["answer"], c["decision"], c["reason"]) for c in record["criteria"]}
+    return {c["criterion_ref"]: (c["answer"], c["decision_code"], c["reason"]) for c in record["criteria"]}
 
 
 @pytest.mark.parametrize("text, units", [

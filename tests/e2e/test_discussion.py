@@ -69,7 +69,7 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
     assert crits[1].text in reply, reply  # 1.2 is the first criterion without a decision
     rec = _record(stack, d["id"])
     assert {c["criterion_ref"] for c in rec["criteria"] if c.get("answer")} >= {crits[0].ref, crits[1].ref, crits[2].ref}
-    assert [c["decision"] for c in rec["criteria"] if c["criterion_ref"] == crits[0].ref] == ["met"]
+    assert [c["decision_code"] for c in rec["criteria"] if c["criterion_ref"] == crits[0].ref] == ["met"]
 
     # decide the rest quickly, then finish and sign
     for _ in range(len(crits) - 1):
@@ -82,7 +82,7 @@ def test_full_discussion_with_restart_navigation_paste_and_amendment(stack, send
     rec = _record(stack, d["id"])
     assert rec["status"] == "signed", rec["status"]
     assert {s["role"] for s in rec["signoffs"]} >= {"assessor"}
-    assert all(c["decision"] == "met" for c in rec["criteria"])
+    assert all(c["decision_code"] == "met" for c in rec["criteria"])
 
     # after sign-off, a change in chat is an audited amendment with a reason
     reply = texts(say("resume the discussion")).lower()

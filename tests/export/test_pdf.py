@@ -360,7 +360,7 @@ def test_every_character_the_font_has_renders():
 def test_without_unicode_font_falls_back_to_latin1(monkeypatch):
     monkeypatch.setattr("bot.domain.export.pdf.font_folder", lambda: None)
     text = flat(pdf_text(to_pdf(sample_record())))
-    assert "I'd say the \"customer experience\" is everything they feel about us [grinning face] - start to finish..." in text
+    assert "I'd say the \"customer experience\" is everything they feel about us [emoji: grinning face] - start to finish..." in text
     assert "[cyrillic capital letter ka]" in text
 
 
@@ -370,6 +370,26 @@ def test_printable_substitutions():
     assert export_text.printable("“quoted” – café", latin1) == "\"quoted\" - café"
     assert export_text.printable("ﬁne", latin1) == "fine"  # ligature decomposed
     assert export_text.printable("\u0100", latin1) == "A"  # Ā outside Latin-1: accent dropped
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("busy periods 📈.", "busy periods [emoji: chart with upwards trend]."),  # said to be an emoji, and which
+    ("✅ done, ❌ not yet, ⭐ best", "✔ done, ✘ not yet, ★ best"),  # a tick stays a tick
+    ("👍🏿 fine", "[emoji: thumbs up sign] fine"),  # the skin tone only changes how it looks
+    ("🇬🇧 stores", "[flag: GB] stores"),
+    ("1\ufe0f\u20e3 first", "1 first"),  # a keycap is its digit
+    ("中", "[cjk unified ideograph-4e2d]"),  # not an emoji: its name alone
+])
+def test_emoji_the_font_lacks_are_shown_sensibly(typed, shown):
+    covered = export_text.coverage(export_text.font_folder())
+    assert export_text.printable(typed, covered) == shown
+
+
+def test_emoji_in_the_pdf():
+    record = sample_record()
+    record.criteria[0].answer = "Team leaders plan staffing for busy periods 📈 ✅"
+    assert "Team leaders plan staffing for busy periods [emoji: chart with upwards trend] ✔" in flat(
+        pdf_text(to_pdf(record)))
 
 
 def test_sample_is_kept_in_docs():

@@ -96,4 +96,5 @@ def test_every_format_from_a_discussion(session):  # noqa: F811
         "An earlier version of this record"] * 2
     data = json.loads(to_json(r))
     assert data["id"] == d.id and len(data["criteria"]) == 5 and data["amendments"][0]["unit_ref"] == "J/506/2910"
-    assert [v["decision_label"] for v in data["criteria"][1]["decision_versions"]] == ["Not yet met", "Met"]
+    assert [(v["decision"], v["decision_code"]) for v in data["criteria"][1]["decision_versions"]] == [
+        ("Not yet met", "not_yet_met"), ("Met", "met")]

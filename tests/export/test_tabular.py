@@ -6,6 +6,8 @@ import io
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from bot.domain.export.tabular import CSV_COLUMNS, to_csv, to_json
 from tests.export.sample import AMENDED_REASON, CURLY, FIRST_REASON, LONG, NON_LATIN, WHY_AMENDED, sample_record
 
@@ -109,8 +111,8 @@ def test_csv_keeps_newlines_and_commas_in_one_cell():
 
 def test_json_has_everything_exactly():
     data = json.loads(to_json(sample_record()))
-    assert data["format"] == "discussion-record/2" and data["time_zone"] == "Europe/London"
-    assert data["id"] == 42 and data["status"] == "signed" and data["status_label"] == "Signed off"
+    assert data["format"] == "discussion-record/3" and data["time_zone"] == "Europe/London"
+    assert data["id"] == 42 and (data["status"], data["status_code"]) == ("Signed off", "signed")
     assert data["learner"] == "Priya Learner" and data["assessor"] == "Sam Assessor"
     assert data["qualification"] == "HABC Level 3 Diploma in Customer Service (QCF)"
     assert data["qualification_number"] == "601/4027/6" and data["awarding_body"] == "HABC"
@@ -118,20 +120,23 @@ def test_json_has_everything_exactly():
     assert data["units"] == [{"ref": "J/506/2910", "title": "Understand customers and customer retention", "number": "3"}]
     assert data["started_at"] == "2025-03-12T10:00:00+00:00" and data["signed_at"] == "2025-03-12T10:15:00+00:00"
     c = data["criteria"][0]
-    assert c["criterion_ref"] == "1.1" and c["answer"] == CURLY and c["decision"] == "met"
-    assert c["decision_label"] == "Met" and c["answer_version"] == 2
+    assert c["criterion_ref"] == "1.1" and c["answer"] == CURLY and (c["decision"], c["decision_code"]) == ("Met", "met")
+    assert (c["kind"], c["kind_code"]) == ("assessment criterion", "ac") and c["answer_version"] == 2
     assert c["citation"] == "HABC Level 3 Diploma, unit 3, learning outcome 1, assessment criterion 1.1 (line 352)"
     assert c["answer_versions"] == [
         {"text": "It is how customers feel", "recorded_at": "2025-03-12T10:02:00+00:00", "recorded_by": "Sam Assessor",
          "version": 1, "question": None, "amendment_reason": None},
         {"text": CURLY, "recorded_at": "2025-03-12T10:03:00+00:00", "recorded_by": "Sam Assessor",
          "version": 2, "question": None, "amendment_reason": None}]
-    assert [x["decision"] for x in data["criteria"]] == ["met", "met", "met", "skipped", None]
-    assert [s["role"] for s in data["signoffs"]] == ["assessor", "learner"]
-    assert data["signoffs"][1] == {"role": "learner", "name": "Priya Learner",
+    assert [x["decision_code"] for x in data["criteria"]] == ["met", "met", "met", "skipped", None]
+    assert [x["decision"] for x in data["criteria"]] == ["Met", "Met", "Met", "Skipped", "No decision"]
+    assert [s["role_code"] for s in data["signoffs"]] == ["assessor", "learner"]
+    assert data["signoffs"][1] == {"role": "Learner", "role_code": "learner", "name": "Priya Learner",
                                    "declaration": "These answers are my own work.",
                                    "signed_at": "2025-03-12T10:20:00+00:00", "given_to_earlier_version": True,
-                                   "record_changed_at": "2025-03-12T10:30:00+00:00"}
+                                   "record_changed_at": "2025-03-12T10:30:00+00:00",
+                                   "signed_for": "An earlier version of this record (changed after this signature, "
+                                                 "first at 2025-03-12 10:30:00 GMT)"}
     assert data["amendments"][0]["reason"] == WHY_AMENDED
     assert data["authenticity"].startswith("This record was made during a professional discussion")
 
@@ -139,10 +144,10 @@ def test_json_has_everything_exactly():
 def test_json_keeps_the_amended_not_yet_met_with_its_reason():
     versions = json.loads(to_json(sample_record()))["criteria"][1]["decision_versions"]
     assert versions == [
-        {"outcome": "not_yet_met", "reason": FIRST_REASON, "decided_at": "2025-03-12T10:07:00+00:00",
-         "decided_by": "Sam Assessor", "version": 1, "amendment_reason": None, "decision_label": "Not yet met"},
-        {"outcome": "met", "reason": AMENDED_REASON, "decided_at": "2025-03-12T10:30:00+00:00",
-         "decided_by": "Sam Assessor", "version": 2, "amendment_reason": WHY_AMENDED, "decision_label": "Met"}]
+        {"decision": "Not yet met", "decision_code": "not_yet_met", "reason": FIRST_REASON,
+         "decided_at": "2025-03-12T10:07:00+00:00", "decided_by": "Sam Assessor", "version": 1, "amendment_reason": None},
+        {"decision": "Met", "decision_code": "met", "reason": AMENDED_REASON, "decided_at": "2025-03-12T10:30:00+00:00",
+         "decided_by": "Sam Assessor", "version": 2, "amendment_reason": WHY_AMENDED}]
 
 
 def test_json_times_carry_the_uk_offset():
@@ -154,3 +159,30 @@ def test_json_times_carry_the_uk_offset():
 def test_json_is_utf8_not_escaped():
     raw = to_json(sample_record())
     assert "Клиент".encode() in raw and b"\\u" not in raw
+
+
+@pytest.mark.parametrize("channel, said", [("web", "Web chat"), ("slack", "Slack"), ("teams", "Microsoft Teams"),
+                                           ("rest", "Another program, through the assistant's API"), (None, None)])
+def test_json_names_the_channel_in_words_with_its_code(channel, said):
+    record = sample_record()
+    record.channel = channel
+    data = json.loads(to_json(record))
+    assert (data["channel"], data["channel_code"]) == (said, channel)
+
+
+def test_json_keeps_stored_codes_only_under_code_keys():
+    data = json.loads(to_json(sample_record()))
+    codes = {"met", "not_yet_met", "skipped", "signed", "web", "assessor", "learner", "decision", "ac"}
+    assert {key for key, value in _leaves(data) if value in codes} == {
+        "status_code", "channel_code", "decision_code", "kind_code", "role_code", "field_code", "old_code", "new_code"}
+    a = data["amendments"][0]
+    assert (a["field"], a["old"], a["new"]) == ("Decision", "Not yet met", "Met")
+
+
+def _leaves(value, key=None):
+    """(key, value) of every value that is not a dict or a list, at any depth."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, k)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v, key)]
+    return [(key, value)]

@@ -130,9 +130,9 @@ def test_a_discussion_alternating_between_two_rasa_servers_keeps_its_state(prod)
     status, record = api(prod, "GET", f"/api/discussions/{d['id']}/export?format=json")
     assert status == 200, record
     by_ref = {c["criterion_ref"]: c for c in record["criteria"]}
-    assert by_ref[crits[0].ref]["answer"] == script[1] and by_ref[crits[0].ref]["decision"] == "met"
-    assert by_ref[crits[1].ref]["answer"] == script[3] and by_ref[crits[1].ref]["decision"] == "met"
-    assert by_ref[crits[2].ref]["answer"] == script[5] and by_ref[crits[2].ref]["decision"] is None
+    assert by_ref[crits[0].ref]["answer"] == script[1] and by_ref[crits[0].ref]["decision_code"] == "met"
+    assert by_ref[crits[1].ref]["answer"] == script[3] and by_ref[crits[1].ref]["decision_code"] == "met"
+    assert by_ref[crits[2].ref]["answer"] == script[5] and by_ref[crits[2].ref]["decision_code"] is None
 
     # one conversation in the shared tracker store: every message, in order, and the form still on
     stored = events(prod, sender)

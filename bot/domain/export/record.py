@@ -147,6 +147,8 @@ STATUS_LABELS = {"open": "In progress", "paused": "Paused", "finished": "Finishe
 ROLE_LABELS = {"assessor": "Assessor", "learner": "Learner", "iqa": "Internal quality assurer"}
 FIELD_LABELS = {"answer": "Answer", "decision": "Decision", "reason": "Reason for the decision"}
 KIND_LABELS = {"ac": "assessment criterion", "pc": "performance criterion", "ku": "knowledge and understanding"}
+CHANNEL_LABELS = {"web": "Web chat", "slack": "Slack", "teams": "Microsoft Teams",
+                  "rest": "Another program, through the assistant's API"}
 
 
 def decision_label(outcome: Optional[str]) -> str:

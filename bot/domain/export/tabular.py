@@ -1,7 +1,7 @@
 """The discussion record as JSON (everything, nested) and CSV (one row per recorded version).
 
-JSON keeps every value exactly as stored (decisions as met / not_yet_met / skipped, with a label
-beside each), with ISO 8601 times at the UK offset of the moment (Europe/London). The CSV is for
+JSON has every field a person reads in the words an IQA expects ("Not yet met", "Signed off",
+"Web chat"), the stored value beside it as `<field>_code` for programs, and ISO 8601 times at the UK offset of the moment (Europe/London). The CSV is for
 spreadsheets: one row for every version of every answer and decision and for every signature, each
 with who, when and why, in UK local time with the zone named ("2025-07-12 11:03:00 BST"); a criterion
 with nothing recorded still has its row. UTF-8 with a byte-order mark (so Excel reads accents and
@@ -18,16 +18,20 @@ from datetime import datetime
 from typing import Optional
 
 from bot.domain.export.record import (
+    CHANNEL_LABELS,
+    FIELD_LABELS,
+    KIND_LABELS,
     ROLE_LABELS,
     STATUS_LABELS,
     CriterionEntry,
     DiscussionRecord,
+    SignOffEntry,
     decision_label,
     label,
 )
 from bot.domain.export.text import TIME_ZONE, iso, sheet_time
 
-FORMAT = "discussion-record/2"
+FORMAT = "discussion-record/3"
 CSV_COLUMNS = (
     "discussion_id", "learner", "assessor", "qualification", "qualification_number", "awarding_body",
     "record_status", "unit_ref", "unit_number", "unit_title", "criterion_ref", "criterion_text", "source",
@@ -48,13 +52,38 @@ def _plain(value):
     return value
 
 
+def _labelled(data: dict, key: str, labels: Optional[dict[str, str]] = None, source: Optional[str] = None) -> dict:
+    """`data` with `key` in the words a reader expects and its stored value beside it as `key_code` (for
+    programs), where the stored value (`source`, default `key`) was; other keys keep their order."""
+    code = data[source or key]
+    said = decision_label(code) if labels is None else (label(labels, code) if code is not None else None)
+    out = {}
+    for k, v in data.items():
+        if k == (source or key):
+            out[key], out[f"{key}_code"] = said, code
+        else:
+            out[k] = v
+    return out
+
+
 def record_dict(r: DiscussionRecord) -> dict:
-    data = _plain(asdict(r))
-    data["status_label"] = label(STATUS_LABELS, r.status)
+    """Every field a person reads holds the words an IQA expects ("Not yet met", "Signed off", "Slack");
+    the stored value is beside it as `<field>_code` (not_yet_met, signed, slack), for programs."""
+    data = _labelled(_labelled(_plain(asdict(r)), "status", STATUS_LABELS), "channel", CHANNEL_LABELS)
+    criteria = []
     for c in data["criteria"]:
-        c["decision_label"] = decision_label(c["decision"])
-        for v in c["decision_versions"]:
-            v["decision_label"] = decision_label(v["outcome"])
+        c = _labelled(_labelled(c, "decision"), "kind", KIND_LABELS)
+        c["decision_versions"] = [_labelled(v, "decision", source="outcome") for v in c["decision_versions"]]
+        criteria.append(c)
+    data["criteria"] = criteria
+    data["signoffs"] = [_labelled(s, "role", ROLE_LABELS) | {"signed_for": signed_for(entry)}
+                        for s, entry in zip(data["signoffs"], r.signoffs)]
+    amendments = []
+    for a in data["amendments"]:
+        if a["field"] == "decision":  # the values were decisions too
+            a = _labelled(_labelled(a, "old"), "new")
+        amendments.append(_labelled(a, "field", FIELD_LABELS))
+    data["amendments"] = amendments
     data["time_zone"] = TIME_ZONE
     data["format"] = FORMAT
     return data
@@ -62,6 +91,13 @@ def record_dict(r: DiscussionRecord) -> dict:
 
 def to_json(r: DiscussionRecord) -> bytes:
     return json.dumps(record_dict(r), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def signed_for(s: SignOffEntry) -> str:
+    """Which version of the record a signature was given to, in words."""
+    if not s.given_to_earlier_version:
+        return "This version of the record"
+    return f"An earlier version of this record (changed after this signature, first at {sheet_time(s.record_changed_at)})"
 
 
 def _cell(value) -> str:
@@ -106,10 +142,8 @@ def csv_rows(r: DiscussionRecord) -> list[dict[str, str]]:
               "record_status": label(STATUS_LABELS, r.status)}
     rows = [record | row for c in r.criteria for row in _criterion_rows(r, c)]
     for s in r.signoffs:
-        signed_for = (f"An earlier version of this record (changed after this signature, first at "
-                      f"{sheet_time(s.record_changed_at)})" if s.given_to_earlier_version else "This version of the record")
         rows.append(record | {"entry": f"{label(ROLE_LABELS, s.role)} signature", "recorded_at": s.signed_at,
-                              "recorded_by": s.name, "declaration": s.declaration, "signed_for": signed_for})
+                              "recorded_by": s.name, "declaration": s.declaration, "signed_for": signed_for(s)})
     return [{k: _cell(row.get(k)) for k in CSV_COLUMNS} for row in rows]
 
 

@@ -1,6 +1,7 @@
 """Text helpers shared by the export formats: UK local times, and making any learner text printable in the PDF's font."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -80,25 +81,57 @@ def coverage(folder: Optional[Path]) -> frozenset[int]:
     return frozenset.intersection(*(_cmap(folder / name) for name in FONT_FILES.values()))
 
 
+# Emoji with a plain symbol of the same meaning that DejaVu Sans draws (a tick stays a tick).
+_SYMBOLS = {"\u2705": "\u2714", "\u2714": "\u2714", "\u2611": "\u2714", "\u274c": "\u2718", "\u274e": "\u2718",
+            "\u2716": "\u2718", "\u2b50": "\u2605", "\U0001f31f": "\u2605", "\u2757": "!", "\u2753": "?"}
+# Parts of an emoji sequence that only change how the emoji before them looks: skin tones, the keycap
+# frame ("1️⃣" is "1"), the emoji/text style selectors and the zero-width joiner.
+_MODIFIERS = set(range(0x1F3FB, 0x1F400)) | {0x20E3, 0x200D} | set(range(0xFE00, 0xFE10))
+_FLAG_LETTERS = range(0x1F1E6, 0x1F200)  # regional indicators: a pair is a country's flag
+
+
+def _is_emoji(code: int) -> bool:
+    return 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or 0x2300 <= code <= 0x23FF or \
+        0x2B00 <= code <= 0x2BFF
+
+
 def _describe(char: str) -> str:
-    """A character the font cannot draw, shown by name so the record still says what was typed."""
+    """A character the font cannot draw, shown by name so the record still says what was typed:
+    "[emoji: chart with upwards trend]", "[cjk unified ideograph-4e2d]"."""
     name = unicodedata.name(char, "")
-    return f"[{name.lower()}]" if name else f"[U+{ord(char):04X}]"
+    if not name:
+        return f"[U+{ord(char):04X}]"
+    return f"[emoji: {name.lower()}]" if _is_emoji(ord(char)) else f"[{name.lower()}]"
+
+
+def _flags(text: str, covered: frozenset[int]) -> str:
+    """Each pair of regional indicators the font lacks as "[flag: GB]"."""
+    def flag(m: re.Match) -> str:
+        pair = m.group(0)
+        if all(ord(c) in covered for c in pair):
+            return pair
+        return "[flag: " + "".join(chr(ord(c) - 0x1F1E6 + ord("A")) for c in pair) + "]"
+    return re.sub("[\U0001F1E6-\U0001F1FF]{2}", flag, text)
 
 
 def printable(text: Optional[str], covered: frozenset[int]) -> str:
     """`text` made safe to draw: control characters dropped, and each character the fonts lack
-    (not in `covered`) replaced by a close substitute (compatibility decomposition, ASCII punctuation)
-    or its name, so a PDF/UA file never has a glyph missing and the record still says what was typed."""
+    (not in `covered`) replaced by a close substitute (a symbol of the same meaning for a tick, cross or
+    star emoji, compatibility decomposition, ASCII punctuation) or its name ("[emoji: thumbs up sign]",
+    "[flag: GB]"; skin tones and other emoji modifiers dropped), so a PDF/UA file never has a glyph missing and the record still says what was typed."""
     if not text:
         return ""
     out: list[str] = []
-    for char in text.replace("\r\n", "\n").replace("\t", "    "):
+    for char in _flags(text.replace("\r\n", "\n").replace("\t", "    "), covered):
         code = ord(char)
+        if code in _MODIFIERS:
+            continue  # skin tone, keycap frame, emoji/text style, zero-width joiner: nothing of their own to say
         if char == "\n" or (code >= 32 and code in covered and unicodedata.category(char) not in ("Cc", "Cf", "Cs")):
             out.append(char)
-        elif unicodedata.category(char) in ("Cc", "Cf", "Mn") or 0xFE00 <= code <= 0xFE0F:
-            continue  # control, zero-width joiner, variation selector, lone combining mark
+        elif unicodedata.category(char) in ("Cc", "Cf", "Mn"):
+            continue  # control, format character, lone combining mark
+        elif char in _SYMBOLS and all(ord(c) in covered for c in _SYMBOLS[char]):
+            out.append(_SYMBOLS[char])
         elif char in _ASCII and all(ord(c) in covered for c in _ASCII[char]):
             out.append(_ASCII[char])
         else:
