@@ -11,7 +11,7 @@ from bot.engine.channels.render import (
     slack_blocks,
     slack_chosen_blocks,
     slack_mrkdwn,
-    teams_markdown,
+    markdown,
 )
 from bot.domain.replies import Button, Reply
 
@@ -80,12 +80,12 @@ def test_buttons_without_payload_are_dropped_and_title_defaults_to_payload():
         ("/thank", "/thank"), ("Go", "/go")]
 
 
-def test_teams_markdown_translates_emphasis_and_keeps_lists_together():
+def test_markdown_translates_emphasis_and_keeps_lists_together():
     text = "You need *2 units*:\n- 206\n- 207\nThat is all.\n_(SFJ Awards Level 2 Diploma, line 446)_"
-    assert teams_markdown(text) == (
+    assert markdown(text) == (
         "You need **2 units**:\n\n- 206\n- 207\n\nThat is all.\n\n*(SFJ Awards Level 2 Diploma, line 446)*")
     # no emphasis inside words or arithmetic, and snake_case names stay as they are
-    assert teams_markdown("2*3*4 and unit_ref_x and * not bold *") == "2*3*4 and unit_ref_x and * not bold *"
+    assert markdown("2*3*4 and unit_ref_x and * not bold *") == "2*3*4 and unit_ref_x and * not bold *"
 
 
 def test_adaptive_card_has_text_and_submit_buttons_that_come_back_as_messages():
@@ -93,7 +93,7 @@ def test_adaptive_card_has_text_and_submit_buttons_that_come_back_as_messages():
     assert card["contentType"] == ADAPTIVE_CARD_CONTENT_TYPE == "application/vnd.microsoft.card.adaptive"
     content = card["content"]
     assert content["type"] == "AdaptiveCard" and content["version"] == "1.2"
-    assert content["body"] == [{"type": "TextBlock", "wrap": True, "text": teams_markdown(REPLY["text"])}]
+    assert content["body"] == [{"type": "TextBlock", "wrap": True, "text": markdown(REPLY["text"])}]
     first = content["actions"][0]
     assert first["type"] == "Action.Submit" and first["title"] == "Tell me about 206"
     assert first["data"]["payload"] == '/ask_unit_info{"unit": "206"}'
@@ -115,3 +115,16 @@ def test_seen_keys_remembers_for_ttl_and_stays_bounded():
     for key in ("a", "b", "c"):
         assert seen.first_time(key)
     assert seen.first_time("ev1")  # the oldest key was dropped to keep the bound
+
+
+def test_markdown_keeps_quotes_and_headings_as_text():
+    # a criterion quoted after "> ", or a "#" in an answer, must not become a block quote or a heading
+    assert markdown("> “Describe the importance of active listening”\nAsk: why?") == (
+        "\\> “Describe the importance of active listening”\n\nAsk: why?")
+    assert markdown("# of calls\n  > indented") == "\\# of calls\n\n  \\> indented"
+    assert markdown("a > b and c # d") == "a > b and c # d"
+
+
+def test_markdown_keeps_numbered_items_inside_a_list_together():
+    text = "- 3 outcomes:\n  1. Understand calls\n  2. Plan calls\n- Also in: NCFE"
+    assert markdown(text) == text

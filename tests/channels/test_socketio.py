@@ -135,3 +135,23 @@ def test_a_message_without_a_message_field_opens_with_the_greeting_too(bot):
     sid = w.connect()
     w.say(sid, {"session_id": w.session(sid)})
     assert [m.text for m in bot.messages] == ["/greet"]
+
+
+def test_replies_go_out_as_one_markdown_message_with_quick_replies(bot):
+    # Rasa Webchat renders CommonMark: *bold* would be italic, single line breaks joined, "> " a quote
+    w = Widget(bot)
+    sid = w.connect()
+    session = w.session(sid)
+    w.say(sid, {"message": "hello", "session_id": session})
+    assert w.sent[-1] == ("bot_uttered", {"text": "Hello **there**"}, session)  # the bot's answer in the turn
+    out = bot.messages[0].output_channel
+    text = "*1.2* (2 of 5)\n> “Describe the importance of active listening”\n- one\n- two\n_(City & Guilds, line 20)_"
+    asyncio.run(out.send_text_with_buttons(session, text, [{"title": "Met", "payload": "met"},
+                                                           {"title": "Not yet met", "payload": "not yet met"}]))
+    event, sent, room = w.sent[-1]
+    assert (event, room) == ("bot_uttered", session)
+    assert sent == {"text": "**1.2** (2 of 5)\n\n\\> “Describe the importance of active listening”\n\n- one\n- two\n\n"
+                            "*(City & Guilds, line 20)*",
+                    "quick_replies": [{"content_type": "text", "title": "Met", "payload": "met"},
+                                      {"content_type": "text", "title": "Not yet met", "payload": "not yet met"}]}
+    assert isinstance(w.channel.get_output_channel(), type(out))  # messages sent outside a turn too

@@ -22,6 +22,9 @@ def test_socketio_conversation_with_custom_action_and_long_message_guard(stack):
         assert "qualifications assistant" in chat.say(session, "hello", until="assistant")
         unit = chat.say(session, "tell me about K/506/2155", until="Make telephone calls to customers")
         assert "K/506/2155" in unit
+        # Markdown, as Rasa Webchat renders it: bold in **, one list with its numbered outcomes inside
+        assert unit.startswith("**Make telephone calls to customers** (K/506/2155)\n\n- Level 2"), unit
+        assert "\n  1. Understand how to make telephone calls to customers (8 criteria)\n  2. " in unit, unit
         assert "too long" in chat.say(session, "customer service " * 6_000, until="too long")
     finally:
         chat.close()

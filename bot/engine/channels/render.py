@@ -1,8 +1,11 @@
 """Rendering the assistant's replies for each chat service.
 
 A reply arrives from Rasa as text plus optional buttons ({"title", "payload"}). The text uses the
-light markup of bot.domain.replies: `*bold*`, `_italic_` and "- " list lines. Slack understands that markup
-almost as is (Block Kit mrkdwn); Teams speaks CommonMark-like Markdown, so it is translated.
+light markup of bot.domain.replies: `*bold*`, `_italic_` and "- " list lines. This module is the one
+step that turns it into each channel's dialect: Slack mrkdwn (Block Kit sections, "•" bullets, buttons
+as actions), Markdown for Teams (Adaptive Cards) and the socket.io web chat (Rasa Webchat renders
+CommonMark; buttons as quick replies). The REST channel and the web chat page served by the API get
+the light markup itself, which the page renders (bot/api/web/static/chat.js).
 Plain Python: no Rasa, no network.
 """
 from __future__ import annotations
@@ -115,19 +118,25 @@ def slack_chosen_blocks(original: list[dict], chosen_title: str) -> list[dict]:
     return kept + [note]
 
 
-# ---- Microsoft Teams -------------------------------------------------------------------------
+# ---- Markdown: Microsoft Teams and the socket.io web chat ---------------------------------------
 
-def teams_markdown(text: str) -> str:
-    """Reply text as Teams Markdown.
+_BLOCK_START = re.compile(r"^(\s*)([>#])")  # a quote or a heading in Markdown, plain text in a reply
+_ITEM = re.compile(r"^\s*(?:- |\d{1,3}[.)] )")  # a list item: "- x", "  1. x" (numbered items inside a list)
 
-    `*bold*` becomes `**bold**` and `_italic_` becomes `*italic*`. Teams joins single line breaks, so
-    lines are separated by a blank line, except between items of the same list.
+
+def markdown(text: str) -> str:
+    """Reply text as CommonMark, which Teams (text and Adaptive Card TextBlocks) and Rasa Webchat (the
+    socket.io channel) both render.
+
+    `*bold*` becomes `**bold**` and `_italic_` becomes `*italic*`. Markdown joins single line breaks,
+    so lines are separated by a blank line, except between items of the same list; a line starting
+    with ">" or "#" is escaped, so it is not a quote that swallows the lines after it, or a heading.
     """
     out: list[str] = []
     previous_is_item = False
     for line in text.split("\n"):
-        line = _ITALIC.sub(r"*\1*", _BOLD.sub(r"**\1**", line))
-        is_item = bool(_LIST_LINE.match(line))
+        line = _BLOCK_START.sub(r"\1\\\2", _ITALIC.sub(r"*\1*", _BOLD.sub(r"**\1**", line)))
+        is_item = bool(_ITEM.match(line))
         if out:
             out.append("\n" if (is_item and previous_is_item) else "\n\n")
         out.append(line)
@@ -158,7 +167,7 @@ def adaptive_card(text: str, buttons: Iterable[Mapping[str, Any]] | None = None)
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": ADAPTIVE_CARD_VERSION,
-        "body": [{"type": "TextBlock", "text": teams_markdown(text), "wrap": True}],
+        "body": [{"type": "TextBlock", "text": markdown(text), "wrap": True}],
     }
     if actions:
         content["actions"] = actions

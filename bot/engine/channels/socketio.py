@@ -17,27 +17,48 @@ its hash and never kept.
 
 A null or empty first message on a socket (Rasa Webchat sends one when it opens a conversation with
 no initPayload) starts the session with the greeting ("/greet"), instead of an empty message the bot
-cannot understand; a later empty message is dropped (issue 18)."""
+cannot understand; a later empty message is dropped (issue 18).
+
+Replies go out in Markdown (CommonMark, what Rasa Webchat renders), one message per reply with its
+buttons as quick replies: the same rendering step as Teams (bot/engine/channels/render.py)."""
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.engine.channels.guard import guard
 from bot.engine.channels.identity import SessionIds, with_staff_token
+from bot.engine.channels.render import buttons_of, markdown
 from bot.engine.settings import engine_settings
 
 
 GREETING = "/greet"  # the intent a new conversation starts with (the web chat page sends it too)
 
 
+class MarkdownSocketIOOutput(SocketIOOutput):
+    """Each reply as one `bot_uttered` message in Markdown (bot/engine/channels/render.py), its buttons
+    as the widget's quick replies. Rasa's own output splits a text at blank lines into several bubbles,
+    which would cut a reply (and its list) apart once Markdown separates its lines by blank lines."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": markdown(text.strip())})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        replies = [{"content_type": "text", "title": title, "payload": payload} for title, payload in buttons_of(buttons)]
+        await self._send_message(recipient_id, {"text": markdown(text.strip()), "quick_replies": replies})
+
+
 class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        return MarkdownSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def guarded(message: UserMessage) -> Any:
@@ -52,7 +73,12 @@ class GuardedSocketIOInput(SocketIOInput):
         ids = SessionIds(engine_settings().socketio_session_secret)
         confirmed: dict[str, str] = {}  # socket id -> the session it was confirmed in
         spoken: set[str] = set()  # sockets that have sent a message
-        rasa_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
+
+        async def to_bot(sid: str, data: dict) -> None:
+            """Rasa's handle_message, answering through MarkdownSocketIOOutput."""
+            sender = data["session_id"] if self.session_persistence else sid
+            await guarded(UserMessage(data["message"], MarkdownSocketIOOutput(sio, self.bot_message_evt), sender,
+                                      input_channel=self.name(), metadata=data.get(self.metadata_key)))
 
         async def session_request(sid: str, data: Optional[dict]) -> None:
             data = data if isinstance(data, dict) else {}
@@ -78,7 +104,7 @@ class GuardedSocketIOInput(SocketIOInput):
             metadata = data.get(self.metadata_key)
             data[self.metadata_key] = with_staff_token(metadata if isinstance(metadata, dict) else None,
                                                        data.pop("auth_token", None) if isinstance(data.get("auth_token"), str) else None)
-            await rasa_message(sid, data)
+            await to_bot(sid, data)
 
         async def disconnect(sid: str) -> None:
             confirmed.pop(sid, None)

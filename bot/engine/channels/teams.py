@@ -42,7 +42,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.engine.channels.guard import guard
 from bot.engine.channels.dedupe import SeenKeys
-from bot.engine.channels.render import adaptive_card, teams_markdown
+from bot.engine.channels.render import adaptive_card, markdown
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
 from bot.engine.settings import LOGIN_URL, OPENID_METADATA_URL, engine_settings
 
@@ -272,7 +272,7 @@ class TeamsOutput(OutputChannel):
         await self.client.send(self.service_url, self.conversation["id"], activity, self.reply_to)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._send(self._activity(text=teams_markdown(text), textFormat="markdown"))
+        await self._send(self._activity(text=markdown(text), textFormat="markdown"))
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict],
                                      **kwargs: Any) -> None:
