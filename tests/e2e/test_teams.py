@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from bot.engine.channels.render import teams_markdown
+from bot.engine.channels.render import markdown
 from tests.e2e.channel_helpers import await_transcript, normalise, post, rest_transcript
 from tests.fakes.botframework import card_actions, reply_text
 
@@ -46,7 +46,7 @@ def send(teams, webhook, activity, **mint_args) -> int:
 
 def converse(stack, teams, webhook, sender, activity, said: str | None = None):
     """Post an activity; wait until Teams shows what REST answers to `said` (default: its text)."""
-    expected = rest_transcript(stack.say(sender, said or activity["text"]), teams_markdown)
+    expected = rest_transcript(stack.say(sender, said or activity["text"]), markdown)
     conversation = activity["conversation"]["id"]
     after = len(teams.connector.replies)
     assert send(teams, webhook, activity) == 200
