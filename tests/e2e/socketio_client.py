@@ -63,10 +63,13 @@ class SocketIOChat:
         assert name == "session_confirm" and isinstance(confirmed, str), (name, confirmed)
         return confirmed
 
-    def say(self, session_id: str, text: str | None, until: str, timeout: float = 60) -> str:
-        """Send a message and read the bot's answers (`bot_uttered`) until their text holds `until`.
-        (A long-poll is never cut short: the server would hand the next packet to the dropped poll.)"""
-        self.emit("user_uttered", {"message": text, "session_id": session_id})
+    def say(self, session_id: str, text: str | None, until: str, timeout: float = 60,
+            auth_token: str | None = None) -> str:
+        """Send a message (with a staff API token, when given) and read the bot's answers (`bot_uttered`)
+        until their text holds `until`. (A long-poll is never cut short: the server would hand the next
+        packet to the dropped poll.)"""
+        self.emit("user_uttered", {"message": text, "session_id": session_id,
+                                   **({"auth_token": auth_token} if auth_token else {})})
         seen: list[str] = []
         deadline = time.monotonic() + timeout
         while until not in "\n".join(seen):
