@@ -36,7 +36,7 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="numeric id")]
 Name = text(200)
 Ref = text(40)
 LongText = text(MAX_TEXT)
-Role = Literal["learner", "assessor", "admin"]
+Role = Literal["learner", "assessor", "iqa", "admin"]
 Channel = Literal["slack", "teams", "web", "rest"]
 
 

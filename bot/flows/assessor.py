@@ -8,15 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from bot.flows.learner import channel_identity, sender_person
 from bot.flows import discussion as turns
 from bot.records import discussion as records
-from bot.records import people
+from bot.records import access, people
 from bot.records.db import transaction
 from bot.domain.errors import RecordsError
-from bot.records.models import Discussion, Enrolment
+from bot.records.models import Discussion
 from bot.records.enrolment import enrolment_for
 from bot.records import catalogue as catalogues
 from bot.domain.answers import resolve
@@ -113,14 +111,13 @@ def start(sender_id: str, text: str, entities: dict[str, list[str]],
 
 def _start(session, sender_id: str, staff: str | None, req: StartRequest) -> tuple[list[dict], int | None]:
     who = _assessor(session, sender_id, staff)
-    if who.role != "assessor":
-        return [Reply("Starting a professional discussion needs the assessor role, and your account "
-                      "does not have it. An admin can grant it (see README: Identity and roles).").to_rasa()], None
+    access.require_assessor(who, "start a professional discussion")
     if not req.learner:
         return [Reply("Who is the learner? Say e.g. *start a professional discussion with Sam on unit 206*.").to_rasa()], None
     learner = _learner(session, who, req.learner)
     if isinstance(learner, str):
         return [Reply(learner).to_rasa()], None
+    access.require_start(session, who, who, learner)  # before saying anything about their enrolment
     units = _units(session, learner, req)
     if isinstance(units, str):
         return [Reply(units).to_rasa()], None
@@ -141,7 +138,7 @@ def _learner(session, who, name: str):
     exact = [p for p in matches if p.display_name.casefold() == name.casefold()]
     if len(exact) == 1:
         return exact[0]
-    mine_ids = set(session.scalars(select(Enrolment.learner_id).where(Enrolment.assessor_id == who.id)))
+    mine_ids = {p.id for p in access.assigned_learners(session, who)}
     mine = [p for p in matches if p.id in mine_ids]
     candidates = mine or matches
     if len(candidates) == 1:
@@ -207,8 +204,7 @@ def resume(sender_id: str, text: str, entities: dict[str, list[str]],
 
 def _resume(session, sender_id: str, staff: str | None, text: str, entities: dict[str, list[str]]) -> tuple[list[dict], int | None]:
     who = _assessor(session, sender_id, staff)
-    if who.role != "assessor":
-        return [Reply("Resuming a professional discussion needs the assessor role.").to_rasa()], None
+    access.require_assessor(who, "resume a professional discussion")
     learner = None
     name = (entities.get("learner_name") or [None])[0]
     if not name and (m := _RESUME_NAME.search(text)):
@@ -231,9 +227,8 @@ def export(sender_id: str, api_url: str, staff: str | None = None) -> list[dict]
 
 def _export(session, sender_id: str, staff: str | None, api_url: str) -> list[dict]:
     who = _assessor(session, sender_id, staff)
-    if who.role != "assessor":
-        return [Reply("Exporting discussion records needs the assessor role.").to_rasa()]
-    d = session.scalar(select(Discussion).where(Discussion.assessor_id == who.id)
+    access.require_assessor(who, "export discussion records from chat")
+    d = session.scalar(access.readable_discussions(who).where(Discussion.assessor_id == who.id)
                        .order_by(Discussion.updated_at.desc(), Discussion.id.desc()).limit(1))
     if d is None:
         return [Reply("You have no professional discussions to export yet.").to_rasa()]

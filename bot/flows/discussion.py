@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.discussion import commands, named, render
 from bot.domain.discussion.commands import Command
+from bot.records import access
 from bot.records import discussion as records
 from bot.domain.errors import Forbidden, NotFound, RecordsError
 from bot.records.models import Discussion, PlannedCriterion, Person, Turn
@@ -137,7 +138,7 @@ def resume(session: Session, actor: PersonLike, learner: Optional[PersonLike] = 
     if d is None:
         return TurnResult([Reply("I can't find an unfinished discussion to resume. "
                                  "Say *start a professional discussion with <name> on unit <number>*.")], finished=True)
-    _check_actor(d, who)
+    _check_actor(session, d, who)
     if d.status == "signed":
         # Stay in the discussion: the only change now possible is an amendment with a reason.
         return TurnResult([Reply("That discussion is signed off. To change an answer say *change my answer to 1.2*: "
@@ -153,11 +154,8 @@ def resume(session: Session, actor: PersonLike, learner: Optional[PersonLike] = 
     return ctx.result([intro, ctx.current_prompt()])
 
 
-def _check_actor(d: Discussion, who: Person) -> None:
-    if who.role != "assessor":
-        raise Forbidden("Only an assessor can run a professional discussion.")
-    if who.id != d.assessor_id:
-        raise Forbidden("This discussion is being run by another assessor.")
+def _check_actor(session: Session, d: Discussion, who: Person) -> None:
+    access.require_run(session, who, d, "run this professional discussion")
 
 
 def handle(session: Session, discussion_id: int, text: str, actor: PersonLike,
@@ -170,7 +168,7 @@ def handle(session: Session, discussion_id: int, text: str, actor: PersonLike,
     message finds either nothing (and is acted on) or the replies it got."""
     d = records.get(session, discussion_id)
     who = get_person(session, actor, "assessor")
-    _check_actor(d, who)
+    _check_actor(session, d, who)
     if client_msg_id:
         seen = _seen(session, d, client_msg_id)
         if seen is not None:

@@ -15,10 +15,11 @@ import random
 import threading
 import time
 from pathlib import Path
-from typing import Callable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,12 +104,33 @@ def migrate(url: str | None = None) -> None:
     engine = engine_for(url)
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
-    with engine.begin() as connection:
+    with migration_connection(engine) as connection:
         if engine.dialect.name == "postgresql":
             # two processes starting together must not both create the tables
             connection.execute(text("SELECT pg_advisory_xact_lock(727370)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for migrations. SQLite changes a table by rebuilding it
+    (Alembic batch mode), and dropping a table others refer to fails while foreign keys are on; the
+    switch is ignored inside a transaction, so it is turned off before and every reference checked
+    before commit (the procedure of https://www.sqlite.org/lang_altertable.html)."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw = connection.connection.dbapi_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("a migration left a reference to a missing row; nothing was changed")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def fetch(session: Session, model: type[T], value, missing: str) -> T:

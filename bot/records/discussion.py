@@ -16,10 +16,10 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.records import audit
+from bot.records import access, audit
 from bot.records.db import fetch, write
 from bot.records.enrolment import enrolment_for, enrolments_of, set_unit_status, unit_statuses
-from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from bot.domain.errors import Conflict, Invalid, NotFound
 from bot.records.models import (
     Amendment,
     Answer,
@@ -30,7 +30,7 @@ from bot.records.models import (
     SignOff,
     utcnow,
 )
-from bot.records.people import PersonLike, get_person, require_role
+from bot.records.people import PersonLike, get_person
 from bot.domain.planning import plan_unit, resolve_unit, source_name, unit_specs
 from bot.records import catalogue as catalogues
 from bot.domain.refs import criterion_key
@@ -231,10 +231,16 @@ def find_active(session: Session, assessor: PersonLike, learner: Optional[Person
 # ---------------------------------------------------------------- checks
 
 
-def _assessor(session: Session, person: PersonLike, doing: str) -> Person:
+def _runner(session: Session, d: Discussion, person: PersonLike, doing: str) -> Person:
+    """The person, if they may change the discussion (bot/records/access.py)."""
     p = get_person(session, person, "assessor")
-    require_role(p, "assessor", doing=doing)
+    access.require_run(session, p, d, doing)
     return p
+
+
+def _moved_by(session: Session, d: Discussion, by: Optional[PersonLike]) -> None:
+    if by is not None:
+        _runner(session, d, by, "change this discussion")
 
 
 def _editable(d: Discussion) -> None:
@@ -270,13 +276,15 @@ def _touch(d: Discussion) -> None:
 
 def start(session: Session, assessor: PersonLike, learner: PersonLike, source_id: Optional[str],
           unit_refs: list[str], outcomes: Optional[list[str]] = None, *, channel: Optional[str] = None,
-          location: Optional[str] = None) -> Discussion:
+          location: Optional[str] = None, by: Optional[PersonLike] = None) -> Discussion:
     """Plan and open a discussion. source_id None means the learner's (single/most recent) enrolment.
-    unit_refs may be references, unit numbers or titles; outcomes narrows the plan ("1", "LO2", "K&U")."""
-    a = _assessor(session, assessor, "run a professional discussion")
+    unit_refs may be references, unit numbers or titles; outcomes narrows the plan ("1", "LO2", "K&U").
+    `by` is who opens it: the assessor (the default) or an admin for them."""
+    a = get_person(session, assessor, "assessor")
     lp = get_person(session, learner, "learner")
     if lp.role != "learner":
         raise Invalid(f"{lp.display_name} is registered as {lp.role}, not as a learner.")
+    access.require_start(session, get_person(session, by) if by is not None else a, a, lp)
     if source_id is None:
         enrolment = enrolment_for(session, lp)
         if enrolment is None:
@@ -343,6 +351,7 @@ def _point(d: Discussion, pc: Optional[PlannedCriterion]) -> None:
 def goto(session: Session, discussion: DiscussionLike, ref: str, unit: Optional[str] = None,
          by: Optional[PersonLike] = None) -> PlannedCriterion:
     d = get(session, discussion)
+    _moved_by(session, d, by)
     pc = resolve(session, d, ref, unit)
 
     def work() -> PlannedCriterion:
@@ -357,6 +366,7 @@ def goto(session: Session, discussion: DiscussionLike, ref: str, unit: Optional[
 def back(session: Session, discussion: DiscussionLike, by: Optional[PersonLike] = None) -> PlannedCriterion:
     """To the criterion before the current one (or the last one, when all are decided)."""
     d = get(session, discussion)
+    _moved_by(session, d, by)
     items = plan(session, d)
     here = current(session, d)
     if here is not None and here.position == items[0].position:
@@ -377,6 +387,7 @@ def set_pending(session: Session, discussion: DiscussionLike, pending: Optional[
                 by: Optional[PersonLike] = None) -> None:
     """What the turn interpreter waits for next; kept in the database so a restart loses nothing."""
     d = get(session, discussion)
+    _moved_by(session, d, by)
 
     def work() -> None:
         if d.pending != pending:
@@ -419,7 +430,7 @@ def record_answer(session: Session, discussion: DiscussionLike, ref: str, text: 
     The same client_msg_id twice stores one answer (the first one is returned)."""
     d = get(session, discussion)
     value = _checked_text(text, "answer")
-    who = _assessor(session, by, "record answers")
+    who = _runner(session, d, by, "record answers")
     pc = resolve(session, d, ref, unit)
     _editable(d)
 
@@ -454,7 +465,7 @@ def decide(session: Session, discussion: DiscussionLike, ref: str, outcome: str,
         raise Invalid("Please give a reason for 'not yet met', so the learner knows what is missing.")
     if why is not None:
         why = _checked_text(why, "reason")
-    who = _assessor(session, by, "make assessment decisions")
+    who = _runner(session, d, by, "make assessment decisions")
     pc = resolve(session, d, ref, unit)
     _editable(d)
 
@@ -500,6 +511,7 @@ def _set_status(session: Session, d: Discussion, status: str, by: Optional[Perso
 
 def pause(session: Session, discussion: DiscussionLike, by: Optional[PersonLike] = None) -> Discussion:
     d = get(session, discussion)
+    _moved_by(session, d, by)
     _editable(d)
     if d.status == "paused":
         return d
@@ -509,6 +521,7 @@ def pause(session: Session, discussion: DiscussionLike, by: Optional[PersonLike]
 def resume(session: Session, discussion: DiscussionLike, by: Optional[PersonLike] = None) -> Discussion:
     """Open a paused (or finished, unsigned) discussion again, at the first criterion without a decision."""
     d = get(session, discussion)
+    _moved_by(session, d, by)
     _editable(d)
     return _set_status(session, d, "open", by, "discussion.resume")
 
@@ -527,6 +540,7 @@ def summary(session: Session, discussion: DiscussionLike) -> dict[str, Any]:
 def finish(session: Session, discussion: DiscussionLike, by: Optional[PersonLike] = None) -> dict[str, Any]:
     """Close the discussion (it can still be resumed until it is signed); returns summary()."""
     d = get(session, discussion)
+    _moved_by(session, d, by)
     _editable(d)
     if d.status != "finished":
         _set_status(session, d, "finished", by, "discussion.finish")
@@ -542,9 +556,8 @@ def sign(session: Session, discussion: DiscussionLike, person: PersonLike, role:
     p = get_person(session, person)
     if role not in DECLARATIONS:
         raise Invalid(f"Unknown sign-off role '{role}'. Use assessor or learner.")
-    if p.id != (d.assessor_id if role == "assessor" else d.learner_id):
-        raise Forbidden(f"Only this discussion's {role} can sign it as {role}.")
     entered_by = get_person(session, by) if by is not None else p
+    access.require_sign(session, d, p, entered_by, role)
     if role == "assessor" and not current_answers(session, d) and not current_decisions(session, d):
         raise Invalid("Nothing has been recorded in this discussion yet, so there is nothing to sign.")
     text = (declaration or DECLARATIONS[role]).strip()
@@ -581,7 +594,7 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
     why = _checked_text(reason, "amendment reason") if (reason or "").strip() else None
     if why is None:
         raise Invalid("An amendment to a signed record needs a reason.")
-    who = _assessor(session, by, "amend records")
+    who = _runner(session, d, by, "amend records")
     pc = resolve(session, d, ref, unit)
     value = _outcome(new) if field_name == "decision" else _checked_text(new, field_name)
 

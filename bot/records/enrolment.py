@@ -6,7 +6,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.records import audit
+from bot.records import access, audit
 from bot.records.db import fetch, write
 from bot.domain.errors import Forbidden, Invalid, NotFound
 from bot.records.models import UNIT_STATUSES, Enrolment, Person, UnitStatus, utcnow
@@ -30,7 +30,8 @@ def _learner(session: Session, learner: PersonLike) -> Person:
 def enrol(session: Session, learner: PersonLike, source_id: str, assessor: Optional[PersonLike] = None,
           actor: Optional[PersonLike] = None) -> Enrolment:
     """Enrol a learner on a qualification (catalogue source id). Enrolling again returns the
-    existing enrolment, updating the assessor if one is given. `actor` defaults to the learner."""
+    existing enrolment, updating the assessor if one is given. `actor` defaults to the learner.
+    Naming the assessor is an admin's step and assigns the learner to them (bot/records/access.py)."""
     lp = _learner(session, learner)
     known = known_sources(session)
     if source_id not in known:
@@ -41,6 +42,9 @@ def enrol(session: Session, learner: PersonLike, source_id: str, assessor: Optio
     who = get_person(session, actor) if actor is not None else lp
     if who.id != lp.id:
         require_role(who, "assessor", "admin", doing="enrol someone else")
+
+    if ap is not None:
+        access.assign(session, who, ap, lp)
 
     def work() -> Enrolment:
         e = session.scalar(select(Enrolment).where(Enrolment.learner_id == lp.id, Enrolment.source_id == source_id))
@@ -88,9 +92,7 @@ def set_unit_status(session: Session, enrolment: Enrolment | int, unit_ref: str,
     spec = resolve_unit(cat, e.source_id, unit_ref)
     if spec is None:
         raise NotFound(f"Unit '{unit_ref}' is not in the {source_name(cat, e.source_id)}.")
-    staff = who.role in ("assessor", "admin")
-    if not staff and who.id != e.learner_id:
-        raise Forbidden("Learners can only update their own units.")
+    access.require_progress_change(session, who, get_person(session, e.learner_id))
     if status == "achieved":
         require_role(who, "assessor", doing="confirm a unit as achieved")
 

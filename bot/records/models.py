@@ -24,12 +24,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("learner", "assessor", "admin")
+# iqa: an internal quality assurer or lead assessor, who reads across assessors and changes nothing
+ROLES = ("learner", "assessor", "iqa", "admin")
 CHANNELS = ("slack", "teams", "web", "rest")
 UNIT_STATUSES = ("planned", "in_progress", "claimed", "achieved")
 DISCUSSION_STATUSES = ("open", "paused", "finished", "signed")
 OUTCOMES = ("met", "not_yet_met", "skipped")
-SIGN_ROLES = ("assessor", "learner")
+SIGN_ROLES = ("assessor", "learner", "iqa")  # the order they sign in (bot/records/access.py)
 
 
 def utcnow() -> datetime:
@@ -124,6 +125,19 @@ class Enrolment(Base):
     source_id: Mapped[str] = mapped_column(String(40))  # catalogue source id, e.g. "habc-l3"
     assessor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """An assessor assigned to a learner, by an admin: what an assessor may reach (bot/records/access.py)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("assessor_id", "learner_id", name="uq_assignments_assessor_id_learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    assigned_by: Mapped[Optional[int]] = mapped_column(ForeignKey("people.id"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class UnitStatus(Base):

@@ -3,6 +3,7 @@
     admin (bootstrapped from API_ADMIN_TOKEN)
     assessor "Sam Assessor"  -> assigned to learner "Priya Learner" (habc-l3)
     assessor "Other Assessor" -> assigned to learner "Other Learner" (habc-l3)
+    IQA "Ira Quality" (reads across assessors, changes nothing)
     d_open:   Sam with Priya on J/506/2910, 1.1 answered and met
     d_signed: Sam with Priya on K/506/2169, 1.1 answered and met, signed by Sam
     d_other:  Other Assessor with Other Learner on J/506/2910
@@ -27,7 +28,7 @@ SOURCE = "habc-l3"
 UNIT_OPEN = "J/506/2910"  # HABC unit 3, Understand customers and customer retention
 UNIT_SIGNED = "K/506/2169"  # HABC unit 4, Resolve customers' problems
 UNIT_NEW = "D/506/1942"  # HABC unit 5, Principles of business
-ROLES = ("anonymous", "learner", "other_learner", "assessor", "other_assessor", "admin")
+ROLES = ("anonymous", "learner", "other_learner", "assessor", "other_assessor", "iqa", "admin")
 
 
 @dataclass
@@ -64,7 +65,8 @@ def build_world(client: TestClient, url: str) -> World:
     with w.session() as s:
         admin = w.ids["admin"]
         names = {"assessor": ("Sam Assessor", "assessor"), "other_assessor": ("Other Assessor", "assessor"),
-                 "learner": ("Priya Learner", "learner"), "other_learner": ("Other Learner", "learner")}
+                 "learner": ("Priya Learner", "learner"), "other_learner": ("Other Learner", "learner"),
+                 "iqa": ("Ira Quality", "iqa")}
         for role, (name, kind) in names.items():
             w.ids[role] = people.create_person(s, name, kind, actor=admin).id
             w.tokens[role] = people.issue_token(s, w.ids[role], actor=admin)

@@ -140,13 +140,19 @@ def test_admin_starts_for_an_assessor(world):
     assert again.status_code == 409 and "already have an unfinished discussion" in again.json()["detail"]
 
 
-def test_assessor_may_start_with_an_unassigned_learner(world):
+def test_an_assessor_starts_only_with_a_learner_assigned_to_them(world):
     with world.session() as s:
-        from bot.records import enrolment, people
+        from bot.records import access, enrolment, people
 
         new = people.create_person(s, "Unassigned Learner", actor=world.ids["admin"]).id
         enrolment.enrol(s, new, "habc-l3", actor=world.ids["admin"])
     body = {"learner_id": new, "source_id": "habc-l3", "unit_refs": ["3"], "outcomes": ["2"]}
+    refused = world.call("other_assessor", "POST", "/api/discussions", json=body)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == ("Unassigned Learner is not assigned to you; an admin can assign them to you "
+                                        "(see README: Identity and roles).")
+    with world.session() as s:
+        access.assign(s, world.ids["admin"], world.ids["other_assessor"], new)
     made = world.call("other_assessor", "POST", "/api/discussions", json=body)
     assert made.status_code == 201
     assert [c["criterion_ref"] for c in made.json()["record"]["criteria"]] == ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6"]

@@ -1,5 +1,5 @@
 """Every endpoint against every role: anonymous, the learner, another learner, their assessor,
-another assessor, an admin. Reads are checked role by role on one world; each write gets a fresh
+another assessor, an IQA, an admin (the policy is bot/records/access.py). Reads are checked role by role on one world; each write gets a fresh
 world per role allowed to write, so one role's success cannot change what the next role sees."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from tests.api.conftest import ROLES, SOURCE, UNIT_NEW, World
 
 ALL_SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"} | {"anonymous": 401}
-OWN = {"anonymous": 401, "learner": 200, "other_learner": 403, "assessor": 200, "other_assessor": 403, "admin": 200}
+OWN = {"anonymous": 401, "learner": 200, "other_learner": 403, "assessor": 200, "other_assessor": 403, "iqa": 200,
+       "admin": 200}
 
 READS = {
     "health": ("GET", "/health", {r: 200 for r in ROLES}),
@@ -26,12 +27,22 @@ READS = {
     "export csv": ("GET", "/api/discussions/{d_open}/export?format=csv", OWN),
     "export json": ("GET", "/api/discussions/{d_open}/export?format=json", OWN),
     "signed discussion": ("GET", "/api/discussions/{d_signed}", OWN),
-    "personal data": ("GET", "/api/people/{learner}/personal-data", OWN | {"assessor": 403}),  # self or admin
+    "personal data": ("GET", "/api/people/{learner}/personal-data", OWN | {"assessor": 403, "iqa": 403}),  # self or admin
+    "other assessor's discussion": ("GET", "/api/discussions/{d_other}",
+                                    {r: 403 for r in ROLES} | {"anonymous": 401, "other_learner": 200,
+                                                               "other_assessor": 200, "iqa": 200, "admin": 200}),
+    "other assessor's export": ("GET", "/api/discussions/{d_other}/export?format=json",
+                                {r: 403 for r in ROLES} | {"anonymous": 401, "other_learner": 200,
+                                                           "other_assessor": 200, "iqa": 200, "admin": 200}),
+    "other learner's progress": ("GET", "/api/learners/{other_learner}/progress",
+                                 {r: 403 for r in ROLES} | {"anonymous": 401, "other_learner": 200,
+                                                            "other_assessor": 200, "iqa": 200, "admin": 200}),
 }
 
 STAFF_WRITE = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 201, "other_assessor": 403,
-               "admin": 403}  # admins see everything but do not assess: the services refuse them
-ADMIN_ONLY = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 403, "other_assessor": 403}
+               "iqa": 403, "admin": 403}  # IQAs and admins see everything but do not assess
+ADMIN_ONLY = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 403, "other_assessor": 403,
+              "iqa": 403}
 
 WRITES = {
     "start discussion": ("POST", "/api/discussions",
@@ -67,7 +78,7 @@ WRITES = {
 
 def fill(w: World, path: str) -> str:
     return path.format(learner=w.ids["learner"], other_learner=w.ids["other_learner"], d_open=w.d_open,
-                       d_signed=w.d_signed)
+                       d_signed=w.d_signed, d_other=w.d_other)
 
 
 @pytest.mark.parametrize("endpoint", READS)
@@ -129,20 +140,28 @@ def test_discussion_lists_are_filtered_by_role(world):
     assert ids("other_learner") == {world.d_other}
     assert ids("assessor") == {world.d_open, world.d_signed}
     assert ids("other_assessor") == {world.d_other}
+    assert ids("iqa") == {world.d_open, world.d_signed, world.d_other}
     assert ids("admin") == {world.d_open, world.d_signed, world.d_other}
 
 
-def test_assigned_assessor_sees_learner_records_they_did_not_run(world):
-    """Visibility follows enrolment.assessor_id as well as who ran the discussion."""
-    from bot.records import enrolment
+def test_reassigning_a_learner_moves_progress_but_not_discussions(world):
+    """An assessor reaches only discussions they run for learners assigned to them: moving Priya to the
+    other assessor shows them her progress, not Sam's discussions; Sam loses both."""
+    from bot.records import access
 
-    with world.session() as s:  # move Priya to the other assessor: they now see Sam's discussions with her
-        enrolment.enrol(s, world.ids["learner"], SOURCE, world.ids["other_assessor"], actor=world.ids["admin"])
-    assert world.call("other_assessor", "GET", f"/api/discussions/{world.d_open}").status_code == 200
+    with world.session() as s:
+        access.unassign(s, world.ids["admin"], world.ids["assessor"], world.ids["learner"])
+        access.assign(s, world.ids["admin"], world.ids["other_assessor"], world.ids["learner"])
     assert world.call("other_assessor", "GET", f"/api/learners/{world.ids['learner']}/progress").status_code == 200
+    refused = world.call("other_assessor", "GET", f"/api/discussions/{world.d_open}")
+    assert refused.status_code == 403 and "run by another assessor" in refused.json()["detail"]
     listed = {d["id"] for d in world.call("other_assessor", "GET", "/api/discussions").json()}
-    assert listed == {world.d_open, world.d_signed, world.d_other}
-    assert world.call("assessor", "GET", f"/api/discussions/{world.d_open}").status_code == 200  # Sam ran it
+    assert listed == {world.d_other}
+    gone = world.call("assessor", "GET", f"/api/discussions/{world.d_open}")
+    assert gone.status_code == 403 and gone.json()["detail"].startswith("Priya Learner is not assigned to you any more")
+    assert world.call("assessor", "GET", f"/api/learners/{world.ids['learner']}/progress").status_code == 403
+    assert world.call("assessor", "POST", f"/api/discussions/{world.d_open}/answers",
+                      json={"criterion_ref": "1.2", "text": "late"}).status_code == 403
 
 
 def test_list_filters(world):

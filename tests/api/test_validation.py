@@ -95,7 +95,7 @@ def test_bad_record_writes(world, path, body, status, words):
 
 @pytest.mark.parametrize("path, body, status, words", [
     ("/api/people", {"display_name": ""}, 422, "display_name: String should have at least 1 character"),
-    ("/api/people", {"display_name": "A", "role": "superuser"}, 422, "role: Input should be 'learner', 'assessor' or 'admin'"),
+    ("/api/people", {"display_name": "A", "role": "superuser"}, 422, "role: Input should be 'learner', 'assessor', 'iqa' or 'admin'"),
     ("/api/people", {"display_name": "A" * 201}, 422, "at most 200 characters"),
     ("/api/people", {"display_name": "A", "identities": [{"channel": "email", "external_id": "a"}]}, 422, "channel"),
     ("/api/people", {"display_name": "A", "identities": [{"channel": "slack", "external_id": "U0X"},

@@ -111,3 +111,13 @@ def test_an_unverified_account_cannot_be_linked_to_staff(chat_world):
     for channel in ("rest", "web"):
         with pytest.raises(RecordsError, match="not verified"):
             transaction(lambda s: people.link_identity(s, ids["assessor"], channel, "x-1", actor=ids["admin"]), db)
+
+
+def test_starting_with_a_learner_not_assigned_to_you_says_how_to_fix_it(chat_world):
+    db, ids = chat_world
+    messages, discussion_id = chat.start("rest-other_assessor", f"Start a professional discussion with Sam Learnerton on {UNIT}",
+                                         {}, **staff("other_assessor"))
+    assert discussion_id is None
+    assert texts(messages) == ("Sam Learnerton is not assigned to you; an admin can assign them to you "
+                               "(see README: Identity and roles).")
+    assert count(db, Discussion) == 0

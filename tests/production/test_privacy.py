@@ -46,7 +46,7 @@ def bot(t):
 def scene(session, world, trackers):
     """Sam (slack U-SAM) in a discussion with Alex; a second learner Kim with her own discussion."""
     kim = people.get_or_create_person_for_identity(session, "web", "kim-1", "Kim Other")
-    enrolment.enrol(session, kim, "cg-pool", world.alex)
+    enrolment.enrol(session, kim, "cg-pool", world.alex, actor=world.admin)
     d = disc.start(session, world.alex, world.sam, "cg-pool", ["206"], channel="slack")
     disc.record_answer(session, d, "1.1", "I slow down for older customers", world.alex, client_msg_id="m-sam-1")
     disc.decide(session, d, "1.1", "not_yet_met", "Sam did not mention pitch", world.alex, client_msg_id="m-sam-2")

@@ -136,7 +136,7 @@ class World:
         self.alex = people.create_person(session, "Alex Assessor", "assessor", actor=self.admin)
         self.bea = people.create_person(session, "Bea Assessor", "assessor", actor=self.admin)
         self.sam = people.get_or_create_person_for_identity(session, "slack", "U-SAM", "Sam Patel")
-        self.enrolment = enrolment.enrol(session, self.sam, "cg-pool", self.alex)
+        self.enrolment = enrolment.enrol(session, self.sam, "cg-pool", self.alex, actor=self.admin)
         self.ids = {k: getattr(self, k).id for k in ("admin", "alex", "bea", "sam")}
         session.commit()  # records services only flush: the unit of work (here the test) commits
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.records import audit, discussion as disc, enrolment, people
+from bot.records import access, audit, discussion as disc, enrolment, people
 from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.records.models import Answer, Decision
 
@@ -37,7 +37,7 @@ def test_pd_listed_false_and_none(session, world):
     by_ref = {pc.criterion_ref: pc for pc in disc.plan(session, mixed)}
     assert by_ref["1.1"].pd_listed is True
     assert by_ref["3.1"].pd_listed is False and by_ref["3.1"].evidence == ["observation", "witness testimony", "work products"]
-    enrolment.enrol(session, world.sam, "svq4", world.alex)
+    enrolment.enrol(session, world.sam, "svq4", world.alex, actor=world.admin)
     svq = disc.start(session, world.alex, world.sam, "svq4", ["CFACSF5"])
     items = disc.plan(session, svq)
     assert [(pc.criterion_ref, pc.kind, pc.pd_listed) for pc in items] == [
@@ -52,7 +52,7 @@ def test_start_with_outcomes(session, world):
 
 
 def test_start_checks(session, world, d):
-    with pytest.raises(Forbidden, match="only assessors can run a professional discussion"):
+    with pytest.raises(Forbidden, match="You cannot start a professional discussion: that needs the assessor role"):
         disc.start(session, world.sam, world.sam, "cg-pool", ["206"])
     with pytest.raises(NotFound, match="learner"):
         disc.start(session, world.alex, 9999, "cg-pool", ["206"])
@@ -61,13 +61,18 @@ def test_start_checks(session, world, d):
     with pytest.raises(Invalid, match="not enrolled on 'svq4'"):
         disc.start(session, world.alex, world.sam, "svq4", ["CFACSF5"])
     kim = people.create_person(session, "Kim Jones")
+    access.assign(session, world.admin, world.alex, kim)
     with pytest.raises(Invalid, match="not enrolled on any qualification"):
         disc.start(session, world.alex, kim, None, ["206"])
     with pytest.raises(Invalid, match="Say which unit"):
         disc.start(session, world.alex, world.sam, "cg-pool", [])
     with pytest.raises(Conflict, match="already have an unfinished discussion with Sam Patel"):
         disc.start(session, world.alex, world.sam, "cg-pool", ["206"])
-    # another assessor may hold their own discussion with the same learner
+    # another assessor: only once an admin assigns the learner to them too
+    with pytest.raises(Forbidden, match=r"^Sam Patel is not assigned to you; an admin can assign them to you "
+                                        r"\(see README: Identity and roles\)\.$"):
+        disc.start(session, world.bea, world.sam, "cg-pool", ["206"])
+    access.assign(session, world.admin, world.bea, world.sam)
     assert disc.start(session, world.bea, world.sam, "cg-pool", ["206"]).id != d.id
 
 
@@ -112,8 +117,10 @@ def test_answer_limit_counts_bytes_and_the_whole_answer(session, world, d):
 def test_unknown_criterion_and_wrong_role(session, world, d):
     with pytest.raises(NotFound, match="'9.9' is not one of the criteria planned"):
         disc.record_answer(session, d, "9.9", "x", world.alex)
-    with pytest.raises(Forbidden, match="only assessors can record answers"):
+    with pytest.raises(Forbidden, match="You cannot record answers: that needs the assessor role"):
         disc.record_answer(session, d, "1.1", "x", world.sam)
+    with pytest.raises(Forbidden, match="run by another assessor"):
+        disc.record_answer(session, d, "1.1", "x", world.bea)
     with pytest.raises(NotFound, match="discussion 424242"):
         disc.record_answer(session, 424242, "1.1", "x", world.alex)
     with pytest.raises(NotFound):
@@ -189,7 +196,7 @@ def test_sign_off_locks_the_record(session, world, d):
     with pytest.raises(Invalid, match="Nothing has been recorded"):
         disc.sign(session, d, world.alex, "assessor")
     disc.record_answer(session, d, "1.1", "An answer", world.alex)
-    with pytest.raises(Forbidden, match="Only this discussion's assessor"):
+    with pytest.raises(Forbidden, match="run by another assessor"):
         disc.sign(session, d, world.bea, "assessor")
     with pytest.raises(Forbidden, match="Only this discussion's learner"):
         disc.sign(session, d, world.alex, "learner")

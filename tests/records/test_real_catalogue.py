@@ -51,7 +51,7 @@ def test_discussion_on_226_from_the_real_catalogue(session):
     admin = people.create_person(session, "Ada Admin", "admin")
     alex = people.create_person(session, "Alex Assessor", "assessor", actor=admin)
     sam = people.create_person(session, "Sam Patel")
-    enrolment.enrol(session, sam, "cg-pool", alex)
+    enrolment.enrol(session, sam, "cg-pool", alex, actor=admin)
     d = disc.start(session, alex, sam, "cg-pool", ["226"])
     items = disc.plan(session, d)
     assert len(items) == 16 and items[0].citation.startswith("City & Guilds unit pool, line ")
@@ -61,10 +61,10 @@ def test_discussion_on_226_from_the_real_catalogue(session):
     assert "16 criteria to cover: 1.1–1.6, 2.1–2.5, 3.1–3.3, 4.1, 4.2." in plan_text
     assert ("Outcome 3 (3.1–3.3): the specification lists observation, product, witness testimony, questioning, "
             "not professional discussion.") in plan_text
-    enrolment.enrol(session, sam, "svq4", alex)
+    enrolment.enrol(session, sam, "svq4", alex, actor=admin)
     svq = disc.start(session, alex, sam, "svq4", ["CFACSF5"])
     svq_text = turns.start_reply(session, svq.id).replies[0].text
     assert "the specification does not list evidence types for these." in svq_text
-    enrolment.enrol(session, sam, "ncfe-l1", alex)
+    enrolment.enrol(session, sam, "ncfe-l1", alex, actor=admin)
     with pytest.raises(NotFound, match="not part of the NCFE Level 1 Certificate in Customer Service"):
         disc.start(session, alex, sam, "ncfe-l1", ["206"])

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from bot.records.db import ALEMBIC_INI, engine_for, migrate, new_engine
+from bot.records.db import ALEMBIC_INI, engine_for, migrate, migration_connection, new_engine
 from bot.records.models import Base
 
 
@@ -34,7 +34,8 @@ def test_migrate_is_idempotent_and_at_head(db):
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
         tables = set(inspect(connection).get_table_names())
     assert {"people", "identities", "api_tokens", "enrolments", "unit_statuses", "audit_entries", "discussions",
-            "planned_criteria", "answers", "decisions", "sign_offs", "amendments", "turns", "catalogue_documents"} <= tables
+            "planned_criteria", "answers", "decisions", "sign_offs", "amendments", "turns", "catalogue_documents",
+            "assignments"} <= tables
 
 
 def test_sqlite_creates_its_directory_and_uses_wal_and_foreign_keys(tmp_path):
@@ -111,7 +112,7 @@ def test_0003_gives_earlier_tokens_an_expiry_and_finds_the_admin_token(tmp_path)
     config.set_main_option("script_location", str(ALEMBIC_INI.parent / "migrations"))
     issued = datetime(2026, 1, 1, tzinfo=timezone.utc)
     try:
-        with engine.begin() as connection:
+        with migration_connection(engine) as connection:  # as migrate() runs them (SQLite rebuilds tables)
             config.attributes["connection"] = connection
             command.upgrade(config, "0002")
             connection.execute(text("INSERT INTO people (id, display_name, role, created_at) "

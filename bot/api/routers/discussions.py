@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.api import schemas as s
-from bot.api.auth import current_person, discussion_for, get_session, sees_learner, visible_discussions
+from bot.api.auth import current_person, discussion_for, get_session
 from bot.domain.export import EXPORTERS, MEDIA_TYPES
 from bot.flows.export import record_of
+from bot.records import access
 from bot.records import discussion as discussions
-from bot.records.enrolment import enrolment_for
 from bot.records.models import DISCUSSION_STATUSES, Discussion, Person
 
 router = APIRouter(prefix="/api/discussions", tags=["discussions"],
@@ -45,8 +45,9 @@ def list_discussions(viewer: Person = Depends(current_person), session: Session 
                      status: Optional[Literal[DISCUSSION_STATUSES]] = None,  # type: ignore[valid-type]
                      learner_id: Optional[s.Id] = None, assessor_id: Optional[s.Id] = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0):
-    """The discussions you may see (a learner: their own; an assessor: theirs and their learners'; an admin: all), newest first."""
-    query = visible_discussions(viewer)
+    """The discussions you may see (a learner: their own; an assessor: those they run for learners assigned to
+    them; an IQA or admin: all), newest first."""
+    query = access.readable_discussions(viewer)
     if status is not None:
         query = query.where(Discussion.status == status)
     if learner_id is not None:
@@ -77,29 +78,13 @@ def export(discussion_id: s.PathId, format: Literal["pdf", "csv", "json"] = "pdf
                     headers={"Content-Disposition": f'attachment; filename="discussion-{d.id}.{format}"'})
 
 
-def _may_start(session: Session, viewer: Person, body: s.DiscussionIn) -> int:
-    """The assessor who will run the discussion: the caller, or (admins) the one named."""
-    if viewer.role == "admin":
-        if body.assessor_id is None:
-            raise HTTPException(422, "Invalid request: assessor_id: an admin must name the assessor who runs the discussion.")
-        return body.assessor_id
-    if viewer.role != "assessor":
-        raise HTTPException(403, "Only an assessor can start a professional discussion.")
-    if body.assessor_id not in (None, viewer.id):
-        raise HTTPException(403, "You can only start discussions that you run yourself.")
-    enrolment = enrolment_for(session, body.learner_id, body.source_id)  # unknown learner: 404
-    assigned_elsewhere = enrolment is not None and enrolment.assessor_id not in (None, viewer.id)
-    if assigned_elsewhere and not sees_learner(session, viewer, body.learner_id):
-        raise HTTPException(403, "This learner is assigned to another assessor.")
-    return viewer.id
-
-
 @router.post("", response_model=s.DiscussionOut, status_code=201)
 def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), session: Session = get_session):
     """Plan and open a discussion: every criterion of the units (or chosen outcomes), in specification order."""
-    assessor_id = _may_start(session, viewer, body)
-    d = discussions.start(session, assessor_id, body.learner_id, body.source_id, list(body.unit_refs), body.outcomes,
-                          channel=body.channel, location=body.location)
+    if viewer.role == "admin" and body.assessor_id is None:
+        raise HTTPException(422, "Invalid request: assessor_id: an admin must name the assessor who runs the discussion.")
+    d = discussions.start(session, body.assessor_id or viewer.id, body.learner_id, body.source_id, list(body.unit_refs),
+                          body.outcomes, channel=body.channel, location=body.location, by=viewer)
     return _detail(session, d)
 
 

@@ -25,7 +25,7 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from bot.records.db import engine_for
+    from bot.records.db import engine_for, migration_connection
 
-    with engine_for().begin() as conn:
+    with migration_connection(engine_for()) as conn:
         _run(conn)
