@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entities_of, safely, staff_of, text_of
+from bot.flows.assessor import looks_like_start
 from bot.flows.learner import learner_turn
 
 
@@ -39,6 +40,8 @@ def earlier_texts(tracker: Tracker, keep: int = 4) -> list[str]:
 
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list:
     message = tracker.latest_message
+    if looks_like_start(text_of(message)):  # "PD with Zara on <a unit title the NLU took for units>"
+        return [FollowupAction("action_start_discussion")]
     ranking = [r["name"] for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"][:3]
     result = safely(dispatcher, learner_turn, tracker.sender_id, intent, text_of(message), entities_of(message),
                     tracker.get_slot("pending_choice") or [], ranking, staff_of(message), earlier_texts(tracker))

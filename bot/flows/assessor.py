@@ -47,6 +47,18 @@ _COVER = re.compile(r"[\s,.;:!?-]*\b(?:and\s+|so\s+)?(?:what(?:'s|\s+is|\s+will|
                     r"the\s+plan)\b.*$", re.I)
 
 
+# A message that can only be a start, whatever the NLU made of it: "PD with Zara on <unit title>",
+# "start a professional discussion for Sam on 206", "start Ana's PD on 219".
+_STARTS = re.compile(r"^\W*(?:(?:ok|right|so|please|can\s+we|let'?s|i\s+(?:want|need|would\s+like|'d\s+like)\s+to)"
+                     r"[\s,]+)*(?:(?:start|begin|run|do|open|launch)\s+)?(?:(?:a|the|an)\s+)?(?:new\s+)?"
+                     r"(?:pd|p\.d\.|professional\s+discussion)\s+(?:with|for)\s+\S+.*\s(?:on|covering)\s+\S", re.I)
+
+
+def looks_like_start(text: str) -> bool:
+    """Whether the message asks to start a professional discussion with a learner on some units."""
+    return bool(_STARTS.search(text or "")) or bool(_POSSESSIVE.search(text or "") and _ON.search(text or ""))
+
+
 @dataclass(slots=True)
 class StartRequest:
     learner: str | None

@@ -88,3 +88,19 @@ def test_what_will_it_cover_gets_the_plan(centre, text):
                               "of an event")
     # the outcomes whose evidence list leaves professional discussion out are named, with what it lists
     assert any(line.startswith("- Outcome ") and "not professional discussion" in line for line in plan), reply
+
+
+
+@pytest.mark.parametrize("text, starts", [
+    ("PD with Zara Quinn on Meet and welcome visitors in a business environment", True),
+    ("PD with Daisy Ward on unit 222 Provide post-transaction customer service", True),
+    ("start Kira Patel's PD on unit 1", True),
+    ("I want to run a PD with Dev on unit 219", True),
+    ("can I do a pd on unit 206?", False),
+    ("what is a professional discussion?", False),
+    ("is PD with the learner allowed on unit 206?", False),
+    ("professional discussion for outcome 3 of 206?", False),
+])
+def test_a_start_is_known_whatever_the_nlu_made_of_it(text, starts):
+    # the learner action hands such a message to action_start_discussion (actions/learner.py)
+    assert chat.looks_like_start(text) is starts

@@ -52,6 +52,8 @@ def _stored(stack, centre) -> dict:
     ("I want to run a PD with {first} on unit 219 Support customers through real-time online customer service",
      ["A/506/2161"]),
     ("start {first}'s PD on unit 226 - what will it cover?", ["L/506/1869"]),
+    # the NLU takes this for a learner's "record these units": the start is still known (actions/learner.py)
+    ("PD with {first} on unit 222 Provide post-transaction customer service", ["K/506/2978"]),
 ])
 def test_start_messages_as_assessors_type_them(stack, sender, text, units):
     first = f"Ana{uuid.uuid4().hex[:4]}"
