@@ -152,11 +152,15 @@ def _learner(session, who, name: str):
         return exact[0]
     mine_ids = {p.id for p in access.assigned_learners(session, who)}
     mine = [p for p in matches if p.id in mine_ids]
-    candidates = mine or matches
-    if len(candidates) == 1:
-        return candidates[0]
-    names = ", ".join(p.display_name for p in candidates[:5])
-    return f"More than one {'of your learners' if mine else 'learner'} matches *{name}*: {names}. Which one?"
+    if len(mine) == 1:
+        return mine[0]
+    if mine:
+        names = ", ".join(p.display_name for p in mine[:5])
+        return f"More than one of your learners matches *{name}*: {names}. Which one?"
+    if len(matches) == 1:
+        return matches[0]  # the access policy says whether this assessor may (require_start)
+    # learners of other assessors are not named to this one
+    return f"No learner assigned to you matches *{name}*; {access.HOW_TO_ASSIGN}."
 
 
 def _units(session, learner, req: StartRequest):

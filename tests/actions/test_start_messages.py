@@ -70,6 +70,22 @@ def test_first_name_shared_by_two_of_my_learners_is_asked(centre):
     assert "More than one of your learners matches *Jo*: Jo Bloggs, Jo Brown" in reply
 
 
+def test_learners_of_other_assessors_are_refused_by_the_access_policy_and_never_listed(centre, db):
+    reply, started = start(centre, "start a pd with Ana Smith on unit 216")  # Otto's learner, named in full
+    assert started is None and reply == ("Ana Smith is not assigned to you; an admin can assign them to you "
+                                         "(see README: Identity and roles).")
+
+    def two_bens(s):
+        admin = people.find_people(s, "Ada Admin", role="admin")[0]
+        otto = people.find_people(s, "Otto Assessor", role="assessor")[0]
+        for name in ("Ben Hill", "Ben Hall"):
+            enrolment.enrol(s, people.create_person(s, name, "learner", actor=admin), "cg-pool", otto, actor=admin)
+    transaction(two_bens, db)
+    reply, started = start(centre, "start a pd with Ben on unit 216")
+    assert started is None and reply == ("No learner assigned to you matches *Ben*; an admin can assign them to "
+                                         "you (see README: Identity and roles).")
+
+
 def test_a_unit_outside_the_learners_qualification_is_refused_by_name(centre):
     reply, started = start(centre, "start a pd with Jo Bloggs on unit 226 Contribute to the organisation of an event")
     assert started is None
