@@ -20,6 +20,7 @@ from bot.records import catalogue as catalogues
 from bot.domain.answers import resolve
 from bot.domain.planning import resolve_unit, source_name, unit_label
 from catalogue.errors import SourceError
+from bot.domain.export.record import STATUS_LABELS, label
 from bot.domain.replies import Reply
 
 # A learner's name: up to three words after "with"/"for" (and "my learner"), ending where the unit or
@@ -249,5 +250,6 @@ def _export(session, sender_id: str, staff: str | None, api_url: str) -> list[di
     if d is None:
         return [Reply("You have no professional discussions to export yet.").to_rasa()]
     base = f"{api_url.rstrip('/')}/api/discussions/{d.id}/export"
-    return [Reply(f"The record of discussion {d.id} ({d.status}) can be downloaded, with your API token, as:\n"
+    return [Reply(f"The record of discussion {d.id} ({label(STATUS_LABELS, d.status).lower()}) can be downloaded, "
+                  "with your API token, as:\n"
                   f"- PDF: {base}?format=pdf\n- CSV: {base}?format=csv\n- JSON: {base}?format=json").to_rasa()]

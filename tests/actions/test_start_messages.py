@@ -120,3 +120,12 @@ def test_what_will_it_cover_gets_the_plan(centre, text):
 def test_a_start_is_known_whatever_the_nlu_made_of_it(text, starts):
     # the learner action hands such a message to action_start_discussion (actions/learner.py)
     assert chat.looks_like_start(text) is starts
+
+
+def test_export_links_say_the_record_status_in_words(centre):
+    reply, started = start(centre, "start a pd with Ana Costa on unit 216")
+    assert started is not None, reply
+    [message] = chat.export("rest-asha", "https://assistant.example.org/", staff=STAFF["mine"])
+    lines = message["text"].splitlines()
+    assert lines[0].endswith("(in progress) can be downloaded, with your API token, as:")
+    assert lines[1].startswith("- PDF: https://assistant.example.org/api/discussions/") and lines[1].endswith("?format=pdf")
