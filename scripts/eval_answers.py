@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/eval_answers.py --url http://127.0.0.1:5005   # a bot that is already running
     .venv/bin/python scripts/eval_answers.py --start                       # start a stack on free ports
+    .venv/bin/python scripts/eval_answers.py --start --model /tmp/m.tar.gz  # ... serving another model
     .venv/bin/python scripts/eval_answers.py --start --spec ncfe-l1 --pattern 4 --workers 2
     .venv/bin/python scripts/eval_answers.py --url ... --only sfj-structure-003 habc-remaining-002
 
@@ -138,14 +139,14 @@ def evaluate(url: str, exchanges: list[dict], workers: int, timeout: float) -> l
         return list(pool.map(one, exchanges))
 
 
-def started_stack():
-    """Start the three services on free ports with the trained model and a throwaway database."""
+def started_stack(model: Path):
+    """Start the three services on free ports with the given trained model and a throwaway database."""
     stack = stack_module()
     var = Path(tempfile.mkdtemp(prefix="eval-answers-"))
     env = {"DATABASE_URL": f"sqlite:///{var / 'assistant.db'}", "TRACKER_DB": str(var / "tracker.db")}
     from bot.launch.service import free_port  # moved out of the stack module by the layout change (#16)
     s = stack.Stack(ports={n: free_port() for n in ("actions", "rasa", "api")}, env=env,
-                    model=ROOT / "models" / "current.tar.gz", var=var)
+                    model=model, var=var)
     try:
         s.start(say=lambda m: print(m, file=sys.stderr, flush=True))
     except BaseException:
@@ -159,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server (REST channel)")
     where.add_argument("--start", action="store_true", help="start a stack on free ports and stop it after")
+    ap.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz",
+                    help="the trained model --start serves (default models/current.tar.gz)")
     ap.add_argument("--questions", type=Path, default=QUESTIONS)
     ap.add_argument("--only", nargs="+", metavar="ID")
     ap.add_argument("--spec", nargs="+")
@@ -176,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.start:
             try:
-                stack = started_stack()
+                stack = started_stack(args.model.resolve())
             except stack_module().StackError as e:
                 print(f"eval_answers: could not start the bot: {e}", file=sys.stderr)
                 return 2

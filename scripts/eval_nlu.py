@@ -216,7 +216,7 @@ def training_counts() -> dict[str, dict[str, int]]:
 
 # --- modes ---------------------------------------------------------------------------------
 
-def heldout(model: Path, test_file: Path) -> dict:
+def heldout(model: Path, test_file: Path, out: Path | None = None) -> dict:
     if not model.exists():
         sys.exit(f"no model at {model}: run `bash scripts/train.sh` first")
     ov = overlap(test_file)
@@ -227,7 +227,7 @@ def heldout(model: Path, test_file: Path) -> dict:
     for n in ov["near_copies"]:
         print(f"  near copy ({n['ratio']}): {n['heldout']!r} ~ {n['training']!r}")
 
-    out = RESULTS / ("nlu-" + test_file.stem.replace("_", "-"))
+    out = out or RESULTS / ("nlu-" + test_file.stem.replace("_", "-"))
     took = run_rasa(["--nlu", str(test_file), "--model", str(model)], out)
     f = figures(out)
     f["errors"] = misclassified(out, limit=60)

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +25,7 @@ BENCH = ROOT / "var" / "bench"
 DOCS = ROOT / "docs"
 PLOTS = DOCS / "plots"
 PY = str(ROOT / ".venv" / "bin" / "python")
+sys.path.insert(0, str(ROOT))
 
 RUNS = [
     ("load", [PY, "scripts/bench_load.py", "--profile", "production", "--levels", "25,50,100,200,300",
@@ -46,25 +44,11 @@ def run_all() -> None:
     for name, cmd in RUNS:
         print(f"==> {name}: {' '.join(cmd[1:])}", flush=True)
         subprocess.run(cmd, cwd=ROOT)  # a finding is a result, not a reason to stop
-    print("==> training time", flush=True)
-    BENCH.joinpath("training.json").write_text(json.dumps(time_training()))
+    print("==> training time (ours and the stock bot, empty training cache)", flush=True)
+    subprocess.run([PY, "scripts/bench_training.py", "--stock", "--no-eval", "--json", str(BENCH / "training.json")],
+                   cwd=ROOT)
     print("==> NLU evaluation", flush=True)
     subprocess.run([PY, "scripts/eval_nlu.py"], cwd=ROOT)
-
-
-def time_training() -> dict:
-    out = Path(tempfile.mkdtemp())
-    t0 = time.monotonic()
-    # an empty training cache of its own: Rasa would otherwise reuse components trained before
-    # (from .rasa/cache) and time only what changed
-    done = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "rasa"), "train", "--config", "config.yml", "--domain",
-                           "domain", "--data", "data", "--out", str(out), "--fixed-model-name", "timed"],
-                          cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                               "RASA_CACHE_DIRECTORY": str(out / "cache")})
-    return {"command": "rasa train --config config.yml --domain domain --data data (fresh, no cache)",
-            "seconds": round(time.monotonic() - t0, 1), "ok": done.returncode == 0, "cpus": os.cpu_count(),
-            "machine_load_average": round(os.getloadavg()[0], 2)}
 
 
 def load_json(name: str) -> dict | None:
@@ -296,13 +280,10 @@ def nlu_section() -> list[str]:
     out = []
     training = load_json("training")
     if training:
-        out.append(f"Training our model from scratch (`{training['command']}`): **{training['seconds']} s** on "
-                   f"{training['cpus']} CPUs (machine load average {training.get('machine_load_average', 'not recorded')} "
-                   "at the end: other work slows it).")
-    cache = Path(os.environ.get("CSA_CACHE_DIR") or Path.home() / ".cache" / "cs-assistant") / "models"
-    for path in sorted(cache.glob("minimal-*.seconds"))[-1:]:
-        out.append(f"Training the stock moodbot (the minimal bot, `rasa train` in its `rasa init` project, once, then "
-                   f"cached): **{path.read_text().strip()} s**.")
+        from scripts.bench_training import table  # the same table bench_training prints
+        out += [f"Training from an empty cache (`.venv/bin/python scripts/bench_training.py --stock --no-eval`, "
+                f"{training['when']}, {training['cores']} CPUs; the load average shows the other work running):", "",
+                table(training["rows"]), ""]
     summary = ROOT / "results" / "nlu-summary.json"
     if summary.exists():
         data = json.loads(summary.read_text())
