@@ -34,8 +34,13 @@ def test_small_talk(intent, words):
     assert words in text(respond(intent, "x", {}, LearnerContext(), cat=object()))
 
 
-def test_fallback_offers_best_guesses_as_buttons(ask):
+def test_a_clearly_named_criterion_of_a_clearly_named_unit_is_answered_not_guessed(ask):
     a = ask("nlu_fallback", "2.3 unit 206 hmm", LearnerContext("sfj-l2"))
+    assert "Communicate clearly, concisely and professionally with customers" in text(a)  # D/506/2119 AC 2.3
+
+
+def test_fallback_offers_best_guesses_as_buttons(ask):
+    a = ask("nlu_fallback", "2.3 verbally hmm", LearnerContext("sfj-l2"))  # one title word: a guess, not a name
     assert a.replies[0].text == "Sorry, I'm not sure what you meant. Did you mean one of these?"
     got = [parse_payload(b.payload) for b in buttons(a)]
     assert ("ask_criterion", {"unit": ["D/506/2119"], "criterion": ["2.3"]}) in got

@@ -59,3 +59,93 @@ def test_the_unknown_number_is_said_when_units_are_recorded(ask):
     answer = ask("report_units", "I've finished 206, 209 and 210", LearnerContext("sfj-l2"))
     assert set(answer.unit_updates) == {"D/506/2119", "L/506/2133"}
     assert '"209"' in text(answer)
+
+
+# --- criterion and outcome references in the forms people type ----------------------------------
+
+
+@pytest.mark.parametrize("message,ref", [
+    ("LO2 AC3", "2.3"), ("what about lo 2, ac 3?", "2.3"), ("outcome 2 criterion 3", "2.3"), ("AC 3 of LO2", "2.3"),
+    ("LO2.3", "2.3"), ("criterion two point three", "2.3"), ("ac2.3", "2.3"), ("and 2.3?", "2.3"),
+    ("knowledge point 8", "K&U8"), ("K and U statement 5", "K&U5"), ("ku 5", "K&U5"), ("pc four", "PC4"),
+    ("performance criterion 4", "PC4"), ("what does the PC 4 say", "PC4"),
+])
+def test_a_criterion_reference_as_people_type_it(message, ref):
+    found = resolve.criterion(message)
+    assert found is not None and found.ref == ref
+    assert resolve.outcome_number(message) is None  # "LO2 AC3" is a criterion, not outcome 2
+
+
+@pytest.mark.parametrize("message,number", [("LO1", "1"), ("learning outcome two", "2"), ("unit 206 outcome 1", "1"),
+                                            ("what about LO 3?", "3")])
+def test_an_outcome_reference(message, number):
+    assert resolve.outcome_number(message) == number and resolve.criterion(message) is None
+
+
+def test_a_unit_with_an_outcome_gets_that_outcome(ask):
+    # habc_l3_diploma.txt: Unit 9 Resolve customers' complaints, outcome 1 and its criteria
+    a = ask("nlu_fallback", "highfield L3 Resolve customers' complaints LO1", LearnerContext())
+    t = text(a)
+    assert "Understand the monitoring and resolution of customers' complaints" in t and "AC 1.1" in t
+    assert a.set_source == "habc-l3"
+
+
+def test_a_unit_with_a_criterion_is_a_criterion_question_not_a_report(ask):
+    # pearson_svq4.txt: unit 10 Handle Referred Customer Complaints, PC2
+    a = ask("report_units", "pearson svq Handle Referred Customer Complaints PC2", LearnerContext())
+    assert not a.unit_updates and "take personal responsibility for dealing with the complaint" in text(a)
+
+
+def test_an_outcome_a_unit_lacks_is_said(ask):
+    a = ask("ask_criterion", "c&g 212 LO5", LearnerContext())
+    assert "has no outcome 5" in text(a) and "1, 2" in text(a)
+
+
+# --- follow-ups keep the unit, the criterion's kind and the qualification named ------------------
+
+
+def after(*earlier: str, source: str | None = None) -> LearnerContext:
+    return LearnerContext(source, earlier=list(reversed(earlier)))
+
+
+@pytest.mark.parametrize("intent", ["report_units", "ask_criterion", "nlu_fallback"])
+def test_a_bare_number_after_a_knowledge_statement_is_the_next_one(ask, intent):
+    # pearson_svq4.txt unit 2 (CFACSF6): K&U8 and K&U9
+    a = ask(intent, "and 9?", after("svq 4 unit 2 knowledge point 8", source="svq4"))
+    assert "K&U9" in text(a) and "the structure of legislation and external regulation" in text(a)
+    assert not a.unit_updates
+
+
+def test_a_bare_number_after_a_performance_criterion_is_the_next_one(ask):
+    a = ask("report_units", "and 4", after("svq4 unit 10 PC2", "and PC 3?", source="svq4"))
+    assert "PC4" in text(a) and "CFACSC8" in text(a)
+
+
+def test_an_outcome_follow_up_is_about_the_earlier_unit(ask):
+    a = ask("report_units", "and LO2?", after("highfield L3 Resolve customers' complaints LO1", source="habc-l3"))
+    assert "Be able to deal with customers' complaints" in text(a) and not a.unit_updates
+
+
+def test_an_evidence_follow_up_keeps_the_outcome_and_the_unit_pool(ask):
+    # cg_unit_pool.txt unit 207, outcome 2 evidence: "letters/emails or other relevant documentation"
+    a = ask("nlu_fallback", "what evidence is accepted?", after("c&g 207 LO2"))
+    assert "letters/emails or other relevant documentation" in text(a)
+    b = ask("ask_evidence_allowed", "what evidence can I use for LO1?", after("city & guilds 207"))
+    assert "organisational policies and procedures" in text(b)
+
+
+@pytest.mark.parametrize("intent,message,fact", [
+    ("deny", "which nos?", "CFACSB3"),  # cg_unit_pool.txt unit 213: CFACSB3 Deliver customer service on ...
+    ("human_handoff", "how is that unit assessed?", "T/506/2143"),
+])
+def test_a_short_question_about_the_unit_in_view_is_answered_whatever_the_intent(ask, intent, message, fact):
+    a = ask(intent, message, after("cg 213"))
+    assert fact in text(a)
+
+
+@pytest.mark.parametrize("intent,message,said", [
+    ("human_handoff", "can I talk to someone about it?", "contact your assessor"),
+    ("thank", "thanks", "welcome"),
+])
+def test_social_messages_after_a_unit_stay_social(ask, intent, message, said):
+    assert said in text(ask(intent, message, after("sfj diploma unit 206", source="sfj-l2")))

@@ -42,21 +42,28 @@ def explain(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
             sections.append((f"To see criterion {mention.ref} itself, tell me its unit, e.g. \"{mention.ref} of unit "
                              f"206\".", None))
         return Answer(paged(sections, intent="ask_criterion", message=text, page=page))
-    if mention is None and counts.asked(text) and unit_from(cat, text, entities, ctx) is not None:
+    outcome = resolve.outcome_number(text) if mention is None else None
+    if mention is None and outcome is None and counts.asked(text) and unit_from(cat, text, entities, ctx) is not None:
         return unit_info(cat, text, entities, ctx, page)  # "how many K&U in <unit>?": a count on the unit's card
-    if mention is None:
+    if mention is None and outcome is None:
         return Answer([Reply("Which criterion? Give its number and the unit, e.g. \"what does 2.3 of unit 206 "
                              "mean?\" (SVQ: \"PC 5 of unit 10\" or \"K&U 8 of unit 10\").")])
-    if mention.error:
+    if mention is not None and mention.error:
         return Answer([Reply(f"I couldn't read that criterion: {mention.error}.")])
+    what = f"criterion {mention.ref}" if mention is not None else f"outcome {outcome}"
     found = unit_from(cat, text, entities, ctx)
     if found is None or (found.ref is None and not found.options):
-        return not_found(f"the unit for criterion {mention.ref}") if found else Answer([Reply(
-            f"Which unit is criterion {mention.ref} in? For example: \"{mention.ref} of unit 206\".")])
+        example = mention.ref if mention is not None else f"LO{outcome}"
+        return not_found(f"the unit for {what}") if found else Answer([Reply(
+            f"Which unit is {what} in? For example: \"{example} of unit 206\".")])
     if found.ref is None:
+        extra = {"criterion": mention.ref} if mention is not None else {"outcome": outcome}
         return ask_which_unit(found.options, cat, "ask_criterion", f"Which unit do you mean by \"{found.mention}\"?",
-                              criterion=mention.ref)
+                              **extra)
     spec = primary_spec(cat, found.ref, ctx.source_id)
+    if mention is None:
+        return Answer(paged(outcome_sections(cat, spec, outcome), intent="ask_criterion", message=text, page=page,
+                            entities={"unit": [spec.ref], "outcome": [outcome]}))
     c = spec.criterion(mention.ref)
     if c is None and mention.ref[:2] in ("PC", "K&"):  # performance criteria and K&U exist only in SVQ units
         svq = [d.id for d in cat.sources.values() if any(u.knowledge for u in d.units)]
@@ -90,6 +97,26 @@ def criterion_sections(cat, spec: UnitSpec, c: Criterion, ctx: LearnerContext) -
         sections.append(verb)
     sections += _evidence(cat, spec, c, outcome)
     sections += _guidance(cat, spec, c, outcome)  # the longest part goes last
+    return sections
+
+
+def outcome_sections(cat, spec: UnitSpec, number: str) -> list[tuple[str, str | None]]:
+    """An outcome (an SVQ element) as its unit prints it: its words, its criteria, then what is listed as evidence
+    for it and its guidance ("what about LO2?")."""
+    o = next((x for x in spec.outcomes if x.number in (number, f"E{number}")), None)
+    if o is None:
+        have = ", ".join(x.number for x in spec.outcomes) or "none"
+        return [(f"{unit_label(spec)} has no outcome {number}; its outcomes are {have}.", cite.unit_source(cat, spec))]
+    word = "Element" if o.kind == "element" else "Outcome"
+    unit = f"Unit {spec.number} " if spec.number else ""
+    head = (f"*{word} {o.number}* of {unit}{spec.title} ({spec.ref}):\n\u201c{o.text}\u201d\n"
+            f"Its {len(o.criteria)} criteria:\n" + bullets(f"{criterion_label(c)} {c.text}" for c in o.criteria))
+    sections = [(head, f"{cite.unit_part(cat, spec)}, {word.lower()} {o.number}, line {o.line}")]
+    sections += _evidence(cat, spec, None, o)
+    notes = [f"*Guidance for {word.lower()} {o.number}*:\n{o.guidance}"] if o.guidance else []
+    notes += [f"*Range*:\n{o.range}"] if o.range else []
+    if notes:
+        sections.append(("\n".join(notes), f"{cite.unit_part(cat, spec)}, {word.lower()} {o.number}, line {o.line}"))
     return sections
 
 
@@ -173,7 +200,7 @@ def asked_verbs(cat, text: str) -> list[str]:
     return found
 
 
-def _evidence(cat, spec: UnitSpec, c: Criterion, outcome: Outcome | None) -> list[tuple[str, str | None]]:
+def _evidence(cat, spec: UnitSpec, c: Criterion | None, outcome: Outcome | None) -> list[tuple[str, str | None]]:
     if outcome is None:
         return []
     for s in [spec, *_other_specs(cat, spec)]:

@@ -65,10 +65,13 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     page = _page(entities)
     if clicked is None and (not_here := unheld.unheld(cat, text or "")):
         return unheld.answer(cat, not_here)  # never another qualification's facts as this one's
-    if ctx.earlier and not entities.get("unit") and clicked is None and intent not in _SOCIAL:
+    if ctx.earlier and not entities.get("unit") and clicked is None:
         intent, text = follow_up(cat, intent, text or "", ctx, named_qualification(cat, text or "", entities)
                                  or ctx.source_id)
-    if clicked is None and intent == "report_units" and _WHAT_IF.match(text or ""):
+    if clicked is None and intent in _MAY_NAME_A_REF and _names_unit_and_ref(cat, text or "", ctx, entities):
+        # "highfield L3 Resolve customers' complaints LO1", "c&g 207 LO2": that outcome or criterion of that unit
+        intent = "ask_evidence_allowed" if resolve.evidence_types(cat, text or "") else "ask_criterion"
+    elif clicked is None and intent == "report_units" and _WHAT_IF.match(text or ""):
         intent = "ask_what_if"  # "what if I also do X and Y?" is a change tried, not a report
     elif clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
         intent = "ask_remaining"  # "done 206 207 ... 224 - what's left?": whatever the classifier made of the list
@@ -237,6 +240,19 @@ def _names_a_unit(cat, text: str, ctx: LearnerContext, entities: dict[str, list[
     if entities.get("unit") or resolve.criterion(text) is not None:
         return False  # a button's payload, or a criterion question, is left to its intent
     return clear_unit(cat, text, named_qualification(cat, text, entities) or ctx.source_id) is not None
+
+
+_MAY_NAME_A_REF = {"ask_unit_info", "nlu_fallback", "out_of_scope", "choose_qualification", "ask_qualification_info",
+                   "ask_list_units", "report_units"}
+
+
+def _names_unit_and_ref(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
+    """A unit named clearly with one of its criteria or outcomes, and nothing else asked."""
+    crit = resolve.criterion(text)
+    if (crit is None or not crit.ref) and resolve.outcome_number(text) is None or _reports(text):
+        return False  # "done unit 9 LO2" still reports the unit
+    frame = named_qualification(cat, text, entities) or _named_pool(cat, text) or ctx.source_id
+    return clear_unit(cat, resolve.strip_refs(text), frame) is not None
 
 
 def _about_the_qualification(cat, text: str, entities: dict[str, list[str]]) -> bool:

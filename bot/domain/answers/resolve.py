@@ -139,8 +139,8 @@ def _titles_containing(cat, found: "lookup.UnitLookup", query: str) -> list[str]
 
 
 def strip_refs(text: str) -> str:
-    """The text without criterion / outcome references ("2.3", "AC 1.2", "outcome 1", "PC 5")."""
-    text = CRITERION_IN_TEXT.sub(" ", text)
+    """The text without criterion / outcome references ("2.3", "AC 1.2", "outcome 1", "PC 5", "LO2 AC3")."""
+    text = CRITERION_IN_TEXT.sub(" ", normalise_refs(text))
     return OUTCOME_IN_TEXT.sub(" ", text)
 
 
@@ -331,7 +331,7 @@ class CriterionMention:
 
 
 def criterion(text: str) -> CriterionMention | None:
-    m = CRITERION_IN_TEXT.search(text)
+    m = CRITERION_IN_TEXT.search(normalise_refs(text))
     if not m:
         return None
     ref, error = lookup.parse_criterion_ref(m.group(0))
@@ -340,13 +340,48 @@ def criterion(text: str) -> CriterionMention | None:
 
 def parse_criterion(value: str) -> CriterionMention:
     """A criterion reference given on its own (an entity or a button payload)."""
-    ref, error = lookup.parse_criterion_ref(value)
+    ref, error = lookup.parse_criterion_ref(normalise_refs(value))
     return CriterionMention(value, ref, error)
 
 
 def outcome_number(text: str) -> str | None:
-    m = OUTCOME_IN_TEXT.search(text)
-    return str(int(m.group(1))) if m else None
+    m = OUTCOME_IN_TEXT.search(normalise_refs(text))
+    return str(int(_number(m.group(1)))) if m else None
+
+
+# How people type a criterion or an outcome, made into the forms above: "LO2 AC3", "outcome 2 criterion 3",
+# "AC 3 of LO2", "LO2.3" -> "AC 2.3"; "two point three" -> "2.3"; "knowledge point 8", "K and U statement 8"
+# -> "K&U 8"; "performance criterion four" -> "PC 4"; "learning outcome two" -> "outcome 2".
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12}
+_N = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_OUTCOME_WORD = r"(?:learning\s+outcome|outcome|lo|l\.o\.?)"
+_CRITERION_WORD = r"(?:ac|a\.c\.?|assessment\s+criteri(?:on|a)|criteri(?:on|a)|crit)"
+_NO = r"\s*(?:no\.?|number|#)?\s*"
+_REF_FORMS = [
+    (re.compile(rf"\blo\s*(\d{{1,2}})\.(\d{{1,2}})\b", re.I), "AC {0}.{1}"),
+    (re.compile(rf"\b{_CRITERION_WORD}{_NO}{_N}\s+(?:of|in|for|from|under)\s+(?:the\s+)?{_OUTCOME_WORD}{_NO}{_N}\b",
+                re.I), "AC {1}.{0}"),
+    (re.compile(rf"\b{_OUTCOME_WORD}{_NO}{_N}\s*[,.:;/-]?\s*(?:and\s+|,\s*)?{_CRITERION_WORD}{_NO}{_N}\b(?!\.\d)",
+                re.I), "AC {0}.{1}"),
+    (re.compile(rf"\b{_N}\s+point\s+{_N}\b", re.I), "{0}.{1}"),
+    (re.compile(rf"\b(?:knowledge(?:\s+(?:and|&)\s+understanding)?|k\s*(?:&|and)\s*u|ku|k/u)\s*(?:points?|items?|"
+                rf"statements?|requirements?)?{_NO}{_N}\b(?!\.\d)", re.I), "K&U {0}"),
+    (re.compile(rf"\b(?:p\.?\s?c\.?|performance\s+(?:criteri(?:on|a)|points?|statements?))s?{_NO}{_N}\b(?!\.\d)", re.I),
+     "PC {0}"),
+    (re.compile(rf"\b(?:learning\s+outcome|outcome|lo|element){_NO}({'|'.join(_NUMBER_WORDS)})\b", re.I), "outcome {0}"),
+]
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else _NUMBER_WORDS[token.lower()]
+
+
+def normalise_refs(text: str) -> str:
+    """The text with its criterion and outcome references in the one form the patterns above read."""
+    for pattern, form in _REF_FORMS:
+        text = pattern.sub(lambda m: form.format(*(_number(g) for g in m.groups())), text)
+    return text
 
 
 # --- qualifications ----------------------------------------------------------------------------
