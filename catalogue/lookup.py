@@ -509,7 +509,7 @@ def find_qualification(cat, query: str, include_pool: bool = False) -> Qualifica
             score = 100.0
         else:
             if any(re.search(rf"(?<![a-z]){re.escape(b)}(?![a-z])", fixed) for b in _bodies(doc)):
-                score += 50
+                score += 60  # an awarding body names its one qualification here, wherever it is in the message
             if levels:
                 score += 30 if levels & _levels_of(doc) else -30
             kind = _kind_of(doc)

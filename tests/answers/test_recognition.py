@@ -149,3 +149,43 @@ def test_a_short_question_about_the_unit_in_view_is_answered_whatever_the_intent
 ])
 def test_social_messages_after_a_unit_stay_social(ask, intent, message, said):
     assert said in text(ask(intent, message, after("sfj diploma unit 206", source="sfj-l2")))
+
+
+# --- a unit named with a question, a unit no specification holds, a body named on its own ---------
+
+
+@pytest.mark.parametrize("message,fact", [
+    ("city and guilds unit 304 credits and glh?", "27 GLH"),  # cg_unit_pool.txt unit 304: 5 credits, 27 GLH
+    ("c&g 305 - what's the minimum word count for the written report?", "3000"),  # unit 305: 3000 to 5000 words
+])
+def test_a_question_about_named_units_is_no_report(ask, message, fact):
+    a = ask("report_units", message, LearnerContext())
+    assert fact in text(a) and not a.unit_updates and "Which qualification" not in text(a)
+
+
+def test_a_unit_of_no_specification_is_not_guessed_from_customer_service_alone(ask):
+    a = ask("ask_unit_info", "tell me about the unit dragon taming for customer service advisors", LearnerContext())
+    assert "couldn't find" in text(a) and "specifications" in text(a) and not a.pending_choice
+
+
+def test_a_unit_of_another_qualification_is_still_found_by_its_title(ask):
+    a = ask("ask_unit_info", "tell me about champion customer service", LearnerContext("ncfe-l1"))
+    assert "Not in your NCFE Level 1 Certificate in Customer Service" in text(a)
+
+
+def test_guidance_asked_after_a_criterion_is_that_criterion_s(ask):
+    a = ask("ask_qualification_info", "is there any guidance for it?",
+            after("NCFE L1: what does 1.3 of unit 11 mean?", source="ncfe-l1"))
+    assert "AC 1.3" in text(a) and "R/506/2134" in text(a)
+
+
+@pytest.mark.parametrize("message,source", [("sfj unit buddy a colleague", "sfj-l2"),
+                                            ("highfield, how many credits in total for all the units I take", "habc-l3")])
+def test_an_awarding_body_alone_names_its_qualification_anywhere_in_a_message(cat, message, source):
+    assert [(h.source_id, h.weak) for h in resolve.qualifications(cat, message)] == [(source, False)]
+
+
+def test_sign_language_asked_on_a_named_qualification_gets_its_adjustment_line(ask):
+    # sfj_l2_diploma.txt L477: "... carrying out the assessment in British or Irish Sign Language."
+    a = ask("ask_assessment_rule", "can the sfj assessment be done in welsh or sign language", LearnerContext())
+    assert "British or Irish Sign Language" in text(a) and "Welsh" in text(a)

@@ -112,7 +112,7 @@ RULE_TOPICS: dict[str, tuple[str, ...]] = {
     "rpl": ("rpl", "prior learning", "prior experience", "recognition of prior"),
     "appeals": ("appeal", "disagree", "challenge a decision", "unfair", "wrong decision", "made a mistake",
                 "complain"),
-    "reasonable_adjustments": ("reasonable adjust", "disab", "dyslex", "special consideration", "adjustment",
+    "reasonable_adjustments": ("reasonable adjust", "disab", "dyslex", "special consideration", "adjustment", "sign language",
                                "extra time"),
     "resubmission": ("resubmi", "re-submi", "fail", "retake", "re-take", "try again"),
     "identification": ("identification", "photo id", "passport", "id"),

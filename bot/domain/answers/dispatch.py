@@ -71,6 +71,11 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
     if clicked is None and intent in _MAY_NAME_A_REF and _names_unit_and_ref(cat, text or "", ctx, entities):
         # "highfield L3 Resolve customers' complaints LO1", "c&g 207 LO2": that outcome or criterion of that unit
         intent = "ask_evidence_allowed" if resolve.evidence_types(cat, text or "") else "ask_criterion"
+    elif clicked is None and intent == "report_units" and _asks_about_named_units(cat, text or "", ctx, entities):
+        intent = "ask_unit_info"  # "city and guilds 307 - min and max words for the report?": nothing reported
+    elif clicked is None and intent in _MAY_ASK_FACTS and _COMMAND_VERB.search(text or "") and \
+            criterion.asked_verbs(cat, text or ""):
+        intent = "ask_criterion"  # "ncfe: command verb outline - meaning?"
     elif clicked is None and intent == "report_units" and _WHAT_IF.match(text or ""):
         intent = "ask_what_if"  # "what if I also do X and Y?" is a change tried, not a report
     elif clicked is None and intent in _MAY_REPORT_UNITS and reports_then_asks_what_is_left(cat, text or ""):
@@ -253,6 +258,21 @@ def _names_unit_and_ref(cat, text: str, ctx: LearnerContext, entities: dict[str,
         return False  # "done unit 9 LO2" still reports the unit
     frame = named_qualification(cat, text, entities) or _named_pool(cat, text) or ctx.source_id
     return clear_unit(cat, resolve.strip_refs(text), frame) is not None
+
+
+# a question, not a list of units: a question word, or the words of a fact asked for
+_ASKS_SOMETHING = re.compile(r"\b(?:what|what'?s|whats|how|which|who|when|where|why|does|do|is|are|can|could|should|"
+                             r"must|min(?:imum)?|max(?:imum)?|tell me|credits?|glh|level|uan|urn|code|nos|words)\b", re.I)
+_COMMAND_VERB = re.compile(r"\bcommand\s+(?:verb|word)s?\b|\bmean(?:s|ing)?\b|\bdefin", re.I)
+
+
+def _asks_about_named_units(cat, text: str, ctx: LearnerContext, entities: dict[str, list[str]]) -> bool:
+    """Units named with a question and no word saying they are done or planned: a question about them."""
+    if _reports(text) or _WHAT_IF.match(text) or not _ASKS_SOMETHING.search(resolve.without_qualification(text)):
+        return False
+    frame = named_qualification(cat, text, entities) or _named_pool(cat, text) or ctx.source_id
+    return resolve.names_unit_code(text) and bool(asks.unit_refs(cat, text, frame) or
+                                                  any(u.ref is None for u in resolve.units(cat, text, frame)))
 
 
 def _about_the_qualification(cat, text: str, entities: dict[str, list[str]]) -> bool:

@@ -62,6 +62,8 @@ def _earlier_ref(ctx: LearnerContext) -> tuple[resolve.CriterionMention | None, 
 # "and 9?", "what about 4", "number 5?": the next criterion of the kind just asked about
 _BARE_NUMBER = re.compile(r"^\s*(?:and|also|what about|how about|then|ok(?:ay)?|so)?\s*(?:number|no\.?|#)?\s*"
                           r"(\d{1,2})\s*(?:then|too|please)?\s*[?.!]*\s*$", re.I)
+# what a criterion's own answer holds: its guidance, range, meaning
+_ABOUT_A_CRITERION = re.compile(r"\b(?:guidance|range|mean|meaning|example|examples)\b", re.I)
 # an evidence question that names no type: "what evidence can be used?", "what evidence is accepted for it?"
 _ANY_EVIDENCE = re.compile(r"\bevidence\b", re.I)
 
@@ -94,6 +96,9 @@ def follow_up(cat, intent: str, text: str, ctx: LearnerContext, source_id: str |
         return "ask_criterion", f"{_next_ref(earlier_crit, bare.group(1))} of {topic}"  # "and 9?" after K&U 8
     if (crit is not None and crit.ref) or outcome is not None:
         return ("ask_evidence_allowed" if evidence else "ask_criterion"), f"{text} of {topic}"
+    if earlier_crit is not None and _ABOUT_A_CRITERION.search(text) and not evidence:
+        # "is there any guidance for it?" after "what does 2.5 of unit 11 mean?": that criterion's guidance
+        return "ask_criterion", f"{_PRONOUN.sub(' ', text)} for {earlier_crit.text} of {topic}"
     if evidence and not _PRONOUN.search(text) and (earlier_crit is not None or earlier_outcome is not None):
         # "what evidence can be used?" after "c&g 213 LO1": for that outcome (or criterion) of that unit
         ref = earlier_crit.text if earlier_crit is not None else f"outcome {earlier_outcome}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from catalogue import lookup
 from catalogue.text import compact, words
 
@@ -67,6 +69,8 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
         if outside and outside[0].score >= STRONG and outside[0].score > top_here + lookup.MARGIN:
             # several units can share a title across sources ("Champion customer service"): keep them all
             return UnitRef(query, outside[0].ref, outside=True, options=[m.ref for m in outside])
+    if found.results and found.results[0].how == "title" and not _shares_a_word(cat, query, found):
+        return UnitRef(query)  # "dragon taming for customer service advisors": no unit holds its own words
     if best is not None:
         shared = _titles_containing(cat, found, query)
         if len(shared) > 1:  # the words fit several titles equally ("communicate with customers")
@@ -77,6 +81,22 @@ def _judge(cat, found: "lookup.UnitLookup", source_id: str | None, query: str | 
     if found.results:
         return UnitRef(query, options=[m.ref for m in found.results[:3]], weak=True)
     return UnitRef(query)
+
+
+_EVERY_TITLE = {"customer", "customers", "service", "services"}  # in most titles: they tell none apart
+
+
+def _shares_a_word(cat, query: str, found: "lookup.UnitLookup") -> bool:
+    """Does some matched title hold one of the query's own words (typos allowed), beyond "customer service"?"""
+    own = _significant(query) - _EVERY_TITLE
+    if not own:
+        return True
+    for m in found.results:
+        title = _significant(m.title) | _significant(cat.unit(m.ref).title)
+        if any(fuzz.ratio(w, t) >= 80 or (len(w) > 4 and (t.startswith(w[:5]) or w.startswith(t[:5])))
+               for w in own for t in title):
+            return True
+    return False
 
 
 def mentions_unit(text: str) -> bool:
