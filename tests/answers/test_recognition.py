@@ -189,3 +189,15 @@ def test_sign_language_asked_on_a_named_qualification_gets_its_adjustment_line(a
     # sfj_l2_diploma.txt L477: "... carrying out the assessment in British or Irish Sign Language."
     a = ask("ask_assessment_rule", "can the sfj assessment be done in welsh or sign language", LearnerContext())
     assert "British or Irish Sign Language" in text(a) and "Welsh" in text(a)
+
+
+@pytest.mark.parametrize("intent", ["report_units", "nlu_fallback", "ask_criterion"])
+def test_a_command_verb_asked_in_few_words_is_explained_from_the_glossary(ask, intent):
+    # ncfe_l1_certificate.txt glossary: Outline - "Identify or describe the main points."
+    a = ask(intent, "ncfe: command verb outline - meaning?", LearnerContext())
+    assert "Identify or describe the main points" in text(a)
+
+
+def test_a_weak_guess_at_a_title_says_no_unit_has_it(ask):
+    a = ask("ask_unit_info", "is Manage a customer complaints call centre team a level 3 unit?", LearnerContext())
+    assert "couldn't find a unit called" in text(a) and "specifications" in text(a)

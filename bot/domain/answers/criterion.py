@@ -179,6 +179,9 @@ _VERB_ASKED = [re.compile(p, re.I) for p in (
     r"\bmeant?\s+by\s+['\"‘“]?([a-z][a-z ()]{1,30}?)['\"’”]?(?=\s+in\b|\s+(?:for|on)\b|[?.!]|$)",
     r"\bbetween\s+['\"‘“]?([a-z]+)['\"’”]?\s+and\s+['\"‘“]?([a-z]+)",
     r"\bmeaning\s+of\s+['\"‘“]?([a-z][a-z ()]{1,30}?)['\"’”]?(?=[?.!]|$)",
+    # "command verb outline - meaning?", "the word 'state' - what does it mean", "outline: definition?"
+    r"\b(?:command\s+)?(?:verb|word)\s+['\"‘“]?([a-z]+)['\"’”]?(?=.*\b(?:mean|meaning|definition)\b)",
+    r"\b([a-z]+)['\"’”]?\s*[-:–]\s*(?:its\s+|the\s+)?(?:meaning|definition)\b",
 )]
 _NOT_VERBS = {"it", "this", "that", "the", "criterion", "criteria", "ac", "pc", "unit", "they", "he", "she"}
 

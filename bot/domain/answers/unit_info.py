@@ -102,7 +102,8 @@ def unit_info(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         return not_found(f"\"{found.mention}\" in any of my specifications")
     if found.ref is None:
         lead = (f"Which unit do you mean by \"{found.mention}\"?" if not found.weak
-                else f"I'm not sure which unit \"{found.mention}\" is. Did you mean one of these?")
+                else f"I couldn't find a unit called \"{found.mention}\" in my specifications. Did you mean one "
+                     f"of these?")
         return ask_which_unit(found.options, cat, "ask_unit_info", lead)
     spec = primary_spec(cat, found.ref, unit_frame(cat, text, ctx) if not entities.get("unit") else ctx.source_id)
     text_out = describe_unit(cat, spec, ctx)
