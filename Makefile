@@ -51,6 +51,7 @@ stories: model
 	@grep -E 'Correct:|Accuracy:' results/stories.log | head -2 | sed 's/.*INFO *rasa.core.test *- */    /'
 
 unit: setup
+	@CSA_ENVS=tools bash scripts/setup.sh --production
 	@echo "==> unit and integration tests (application environment)"
 	@$(PY) -m pytest tests -m "not e2e" --ignore=tests/channels --ignore=tests/engine --ignore=tests/e2e -q
 

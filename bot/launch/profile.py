@@ -6,7 +6,7 @@ several servers (docs/deployment.md):
   Rasa's conversation locks in Redis (REDIS_URL), through endpoints.production.yml;
 - RASA_SERVERS Rasa servers and ACTION_SERVERS action servers (2 each by default), behind HAProxy
   (configured by bot/launch/haproxy.py), which listens where the single Rasa server would (RASA_PORT)
-  and refuses REST messages over MAX_MESSAGE_CHARS bytes or MAX_MESSAGE_WORDS words.
+  and refuses a request body over MAX_MESSAGE_BYTES.
 
 Standard library only, like bot/launch/stack.py. `python -m bot.records.provision` (application
 environment) creates the two PostgreSQL databases if they are missing.
@@ -28,8 +28,7 @@ DEFAULTS = {
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "RASA_SERVERS": "2",
     "ACTION_SERVERS": "2",
-    "MAX_MESSAGE_CHARS": "10000",
-    "MAX_MESSAGE_WORDS": "1500",
+    "MAX_MESSAGE_BYTES": "60000",
 }
 
 
@@ -71,7 +70,7 @@ def extend(stack, base: dict[str, str]) -> None:
 
     conf = settings(given)
     counts = {}
-    for var, top in (("RASA_SERVERS", 32), ("ACTION_SERVERS", 32), ("MAX_MESSAGE_CHARS", 50000), ("MAX_MESSAGE_WORDS", 50000)):
+    for var, top in (("RASA_SERVERS", 32), ("ACTION_SERVERS", 32), ("MAX_MESSAGE_BYTES", 60000)):
         if not conf[var].isdigit() or not 1 <= int(conf[var]) <= top:
             raise StackError(f"{var}={conf[var]!r}: give a number from 1 to {top}.")
         counts[var] = int(conf[var])
@@ -101,8 +100,8 @@ def extend(stack, base: dict[str, str]) -> None:
         argv[argv.index("--port") + 1] = str(port)
         argv[argv.index("--endpoints") + 1] = env["RASA_ENDPOINTS"]
         services[f"rasa-{i}"] = Service(f"rasa-{i}", argv, port, "/", env, logs / f"rasa-{i}.log")
-    plan = haproxy.Plan(f"127.0.0.1:{front}", rasa_ports, action_ports, counts["MAX_MESSAGE_CHARS"],
-                        counts["MAX_MESSAGE_WORDS"], socket=str(stack.var / "haproxy.sock"))
+    plan = haproxy.Plan(f"127.0.0.1:{front}", rasa_ports, action_ports, counts["MAX_MESSAGE_BYTES"],
+                        socket=str(stack.var / "haproxy.sock"))
     argv = haproxy.write_checked(plan, stack.var / "haproxy.cfg")
     services["rasa"] = Service("rasa", argv, front, haproxy.HEALTH, env, logs / "haproxy.log")
     services["api"] = Service("api", old["api"].argv, old["api"].port, "/health", env, old["api"].log)

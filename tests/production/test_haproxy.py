@@ -89,7 +89,7 @@ def front(tmp_path):
 
     def start(rasa: list[int], actions: list[int]) -> str:
         port = free_port()
-        plan = haproxy.Plan(f"127.0.0.1:{port}", rasa, actions, max_words=50)
+        plan = haproxy.Plan(f"127.0.0.1:{port}", rasa, actions, max_body=5000)
         p = subprocess.Popen(haproxy.write_checked(plan, tmp_path / f"{port}.cfg"),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(p)
@@ -150,8 +150,12 @@ def test_a_reply_passes_through_and_a_too_long_message_never_reaches_rasa(front)
     for _ in range(3):  # the refused port is skipped: the message still reaches the live server
         assert post(url + "/webhooks/rest/webhook", {"sender": "u1", "message": "hello"})[1] == \
             [{"recipient_id": "u1", "text": "Hi!"}]
-    for text in ("unit 206 " * 40, "x" * 10001, "y" * 70000):  # 80 words > 50; 10,001 characters; a huge body
+    assert post(url + "/webhooks/rest/webhook", {"sender": "u1", "message": "x" * 4900})[1][0]["text"] == "Hi!"
+    for text in ("x" * 5000, "y" * 70000):  # over the 5,000-byte body limit; over HAProxy's buffer too
         status, body, headers = post(url + "/webhooks/rest/webhook", {"sender": "u1", "message": text})
         assert status == 200 and headers["X-Assistant-Refused"] == "too-long" and "send it in parts" in body[0]["text"]
         assert body[0]["recipient_id"] == "u1"
-    assert rasa.calls == 3
+    assert rasa.calls == 4
+    with pytest.raises(urllib.error.HTTPError) as e:
+        post(url + "/webhooks/slack/webhook", {"text": "z" * 6000})
+    assert e.value.code == 413

@@ -49,7 +49,7 @@ def test_production_plans_servers_behind_haproxy(tmp_path, monkeypatch):
     assert s["rasa"].port == 15005 and front[-2:] == ["-f", str(tmp_path / "haproxy.cfg")]
     config = (tmp_path / "haproxy.cfg").read_text()  # checked with haproxy -c before use
     assert "bind 127.0.0.1:15005" in config and "server actions-2 127.0.0.1:15056 check" in config
-    assert "server rasa-3 127.0.0.1:15008 check" in config and "length gt 10000" in config
+    assert "server rasa-3 127.0.0.1:15008 check" in config and "req.body_size gt 60000" in config
     env = s["actions-1"].env
     assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:15005/webhook"  # actions go through HAProxy
     assert env["DATABASE_URL"] == "postgresql+psycopg://u@db/r" and env["SQL_POOL_SIZE"] == "10"
@@ -59,8 +59,8 @@ def test_production_plans_servers_behind_haproxy(tmp_path, monkeypatch):
 def test_a_bad_server_count_is_refused(tmp_path, monkeypatch):
     with pytest.raises(StackError, match="RASA_SERVERS"):
         plan(tmp_path, monkeypatch, RASA_SERVERS="0")
-    with pytest.raises(StackError, match="MAX_MESSAGE_WORDS"):
-        plan(tmp_path, monkeypatch, MAX_MESSAGE_WORDS="many")
+    with pytest.raises(StackError, match="MAX_MESSAGE_BYTES"):
+        plan(tmp_path, monkeypatch, MAX_MESSAGE_BYTES="many")
 
 
 def test_a_dead_service_is_started_again_a_few_times(tmp_path, monkeypatch):
