@@ -182,7 +182,7 @@ def test_haproxy_takes_turns_and_says_try_again_while_every_action_server_is_dow
     for name in ("actions-1", "actions-2"):
         prod.services[name].start()
     prod.wait_ready(names=["actions-1", "actions-2"], say=lambda *_: None)
-    time.sleep(2.5)  # HAProxy's health checks (every second) see them up
+    time.sleep(2.5)  # HAProxy's health checks (every second while a server is down) see them up
     body, headers = say(front, sender, "what is unit 202", with_headers=True)
     assert headers["X-Assistant-Fallback"] is None and "please try again" not in texts(body).lower(), body
 
