@@ -13,7 +13,8 @@ What the configuration does, all with HAProxy's own mechanisms:
 - the body-size limit: a REST message whose body is over MAX_MESSAGE_BYTES (60,000) is answered
   "too long, send it in parts" (header X-Assistant-Refused) and never reaches Rasa. Below it, the
   Rasa side keeps long text from the NLU model (bot/engine/channels/guard.py) and the records layer
-  takes answers up to 50 kB; any other request body over the limit gets HAProxy's 413;
+  takes answers up to 50 kB; any other request body over the limit gets HAProxy's 413, except the
+  action calls from the Rasa servers (they carry the whole conversation);
 - the substitute reply, a Rasa-format "please try again" with the header X-Assistant-Fallback, when
   no Rasa server can answer (rasa-down), one died with the message (rasa-lost), timed out
   (rasa-timeout), failed (rasa-error) or answered nothing (empty). When no action server answers,
@@ -106,7 +107,8 @@ frontend rasa
     http-request set-var(txn.sender) req.body,json_query('$.sender') if rest METH_POST
     acl too_big req.body_size gt {plan.max_body}
     http-request return status 200 content-type application/json hdr X-Assistant-Refused too-long lf-string {too_long} if rest METH_POST too_big
-    http-request deny deny_status 413 if too_big
+    # the action calls carry a whole tracker: no limit there
+    http-request deny deny_status 413 if too_big !action
     # a substitute reply is still a reply: 200, marked by its header
     http-after-response set-status 200 if {{ res.hdr(X-Assistant-Fallback) -m found }}
     use_backend actions if action METH_POST

@@ -5,20 +5,21 @@ when no server can answer or one answers nothing, and keeps too-long messages fr
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from bot.launch import haproxy
 from bot.launch.service import free_port
 
-pytestmark = pytest.mark.skipif(not any(__import__("shutil").which(p) or __import__("os").path.exists(p)
-                                        for p in ("haproxy", "/usr/sbin/haproxy")),
-                                reason="HAProxy is not installed (apt-get install -y haproxy)")
+pytestmark = pytest.mark.skipif(not (shutil.which("haproxy") or Path("/usr/sbin/haproxy").exists()),
+                                reason="HAProxy is not installed: `bash scripts/setup.sh --production` (make unit runs it)")
 
 
 class StandIn:
@@ -117,6 +118,8 @@ def test_action_calls_go_round_robin_skip_a_dead_server_and_say_503_when_none_is
     url = front([DEAD], [a.port, DEAD, b.port])
     said = [post(url + "/webhook", {"next_action": "action_answer"})[1]["responses"][0]["text"] for _ in range(6)]
     assert sorted(said) == ["a"] * 3 + ["b"] * 3 and a.calls == b.calls == 3
+    long_tracker = {"next_action": "action_answer", "tracker": {"events": [{"text": "x" * 1000}] * 100}}
+    assert post(url + "/webhook", long_tracker)[0] == 200  # 100 kB: over the body limit, which is the users'
     url = front([DEAD], [DEAD])
     with pytest.raises(urllib.error.HTTPError) as e:
         post(url + "/webhook", {"next_action": "validate_discussion_form"})
