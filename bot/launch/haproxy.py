@@ -1,5 +1,5 @@
 """HAProxy in front of the production profile's Rasa and action servers: the configuration,
-generated from the profile's settings (ports, counts, message limits), checked with `haproxy -c`
+generated from the profile's settings (ports, counts, body-size limit), checked with `haproxy -c`
 before use, and the command that runs it. Standard library only, like the rest of the launcher.
 
 What the configuration does, all with HAProxy's own mechanisms:

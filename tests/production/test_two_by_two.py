@@ -97,10 +97,12 @@ def test_the_profile_runs_two_of_each_on_the_shared_stores(prod):
     assert {"rasa-1", "rasa-2", "actions-1", "actions-2", "rasa", "api"} <= set(prod.services)
     with urllib.request.urlopen(prod.services["rasa"].url + haproxy.HEALTH, timeout=10) as r:
         assert r.status == 200
-    stats = haproxy_stats(prod)
-    for backend, server in [("rasa_rest", "rasa-1"), ("rasa_rest", "rasa-2"), ("rasa", "rasa-2"),
-                            ("actions", "actions-1"), ("actions", "actions-2")]:
-        assert stats[(backend, server)]["status"] == "UP", stats[(backend, server)]
+    servers = [("rasa_rest", "rasa-1"), ("rasa_rest", "rasa-2"), ("rasa", "rasa-2"), ("actions", "actions-1"),
+               ("actions", "actions-2")]
+    deadline = time.monotonic() + 30  # the launcher waits for each server; HAProxy's next check sees it
+    while any(haproxy_stats(prod)[s]["status"] != "UP" for s in servers):
+        assert time.monotonic() < deadline, {s: haproxy_stats(prod)[s]["status"] for s in servers}
+        time.sleep(0.5)
     status, body = api(prod, "GET", "/health")
     assert status == 200 and body["database"]["backend"] == "postgresql", body
 
