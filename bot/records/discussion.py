@@ -243,6 +243,15 @@ def _moved_by(session: Session, d: Discussion, by: Optional[PersonLike]) -> None
         _runner(session, d, by, "change this discussion")
 
 
+def _locked(session: Session, d: Discussion) -> Discussion:
+    """The discussion read again inside the write's transaction, its row locked (SELECT ... FOR UPDATE
+    on PostgreSQL; SQLite has one writer at a time and refuses a write from a snapshot older than the
+    last commit), so a signature given since the caller read it is seen. Migration 0005's triggers
+    refuse what does not come through here."""
+    return session.execute(select(Discussion).where(Discussion.id == d.id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one()
+
+
 def _editable(d: Discussion) -> None:
     if d.status == "signed":
         when = d.signed_at.strftime("%d %b %Y %H:%M UTC") if d.signed_at else "earlier"
@@ -438,6 +447,7 @@ def record_answer(session: Session, discussion: DiscussionLike, ref: str, text: 
         existing = _by_client_id(session, Answer, d, client_msg_id)
         if existing is not None:
             return existing
+        _editable(_locked(session, d))
         latest, version = _next_version(session, Answer, d, pc)
         full = value if replace or latest is None else f"{latest.text}\n\n{value}"
         _checked_text(full, "answer, with what was already recorded,")
@@ -473,6 +483,7 @@ def decide(session: Session, discussion: DiscussionLike, ref: str, outcome: str,
         existing = _by_client_id(session, Decision, d, client_msg_id)
         if existing is not None:
             return existing
+        _editable(_locked(session, d))
         here = current(session, d)
         latest, version = _next_version(session, Decision, d, pc)
         if latest is not None and latest.outcome == value and latest.reason == why:
@@ -496,6 +507,7 @@ def decide(session: Session, discussion: DiscussionLike, ref: str, outcome: str,
 
 def _set_status(session: Session, d: Discussion, status: str, by: Optional[PersonLike], action: str) -> Discussion:
     def work() -> Discussion:
+        _editable(_locked(session, d))
         old = d.status
         d.status = status
         if status == "open":
@@ -563,6 +575,7 @@ def sign(session: Session, discussion: DiscussionLike, person: PersonLike, role:
     text = (declaration or DECLARATIONS[role]).strip()
 
     def work() -> SignOff:
+        _locked(session, d)  # two signatures at once: one waits for the other, then sees it
         done = session.scalar(select(SignOff).where(SignOff.discussion_id == d.id, SignOff.role == role))
         if done is not None:
             raise Conflict(f"This discussion was already signed by the {role} on {done.signed_at:%d %b %Y %H:%M UTC}.")
@@ -599,24 +612,27 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
     value = _outcome(new) if field_name == "decision" else _checked_text(new, field_name)
 
     def work() -> Amendment:
-        if field_name == "answer":
-            latest, version = _next_version(session, Answer, d, pc)
-            old = latest.text if latest else None
-            row = Answer(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
-                         question=latest.question if latest else None, text=value, recorded_by=who.id, version=version)
-        else:
-            latest, version = _next_version(session, Decision, d, pc)
-            if field_name == "reason" and latest is None:
-                raise Invalid(f"{pc.criterion_ref} has no decision, so there is no reason to amend.")
-            old = (latest.outcome if field_name == "decision" else latest.reason) if latest else None
-            outcome = value if field_name == "decision" else latest.outcome
-            row = Decision(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref, outcome=outcome,
-                           reason=why if field_name == "decision" else value, decided_by=who.id, version=version)
-        _add_version(session, latest, row)
+        _locked(session, d)
+        model = Answer if field_name == "answer" else Decision
+        latest, version = _next_version(session, model, d, pc)
+        if field_name == "reason" and latest is None:
+            raise Invalid(f"{pc.criterion_ref} has no decision, so there is no reason to amend.")
+        old = (latest.text if field_name == "answer" else latest.outcome if field_name == "decision"
+               else latest.reason) if latest else None
         amendment = Amendment(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
                               field=field_name, old=old, new=value, reason=why, amended_by=who.id)
         session.add(amendment)
         session.flush()
+        if field_name == "answer":
+            row = Answer(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
+                         question=latest.question if latest else None, text=value, recorded_by=who.id, version=version,
+                         amendment_id=amendment.id)
+        else:
+            outcome = value if field_name == "decision" else latest.outcome
+            row = Decision(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref, outcome=outcome,
+                           reason=why if field_name == "decision" else value, decided_by=who.id, version=version,
+                           amendment_id=amendment.id)
+        _add_version(session, latest, row)
         _touch(d)
         audit.record(session, who, "discussion.amend", "amendment", amendment.id, discussion_id=d.id,
                      unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref, field=field_name, old=old, new=value,

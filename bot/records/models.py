@@ -242,6 +242,8 @@ class Answer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     superseded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("answers.id"))
     client_msg_id: Mapped[Optional[str]] = mapped_column(String(200))
+    # the amendment that made this version; on a signed record the database refuses a version without one
+    amendment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("amendments.id"))
 
 
 class Decision(Base):
@@ -263,6 +265,7 @@ class Decision(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     superseded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("decisions.id"))
     client_msg_id: Mapped[Optional[str]] = mapped_column(String(200))
+    amendment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("amendments.id"))  # as on Answer
 
 
 class SignOff(Base):
