@@ -350,7 +350,8 @@ class DecisionIn(Body):
 
 
 class SignOffIn(Body):
-    role: Literal["assessor", "learner"] = Field(description="sign as this discussion's assessor or its learner")
+    role: Literal["assessor", "learner", "iqa"] = Field(
+        description="sign as this discussion's assessor, then its learner, then (optionally) as an IQA")
     declaration: Optional[LongText] = Field(default=None, description="defaults to the standard declaration")
 
 
@@ -419,6 +420,7 @@ class SignOffOut(Row):
     role: str
     declaration: str
     signed_at: datetime
+    invalidated_at: Optional[datetime] = Field(default=None, description="when an amendment made it no longer hold")
 
 
 class AmendmentOut(Row):
@@ -432,6 +434,9 @@ class AmendmentOut(Row):
     reason: str
     amended_by: int
     amended_at: datetime
+    signatures_undone: list[str] = Field(default_factory=list,
+                                         description="roles whose signatures this amendment made no longer hold")
+    note: Optional[str] = Field(default=None, description="what the amendment did to those signatures, in a sentence")
 
 
 class Problem(BaseModel):

@@ -259,10 +259,12 @@ def _amended_text_given(ctx: _Context, pending: dict[str, Any], text: str) -> Tu
 
 
 def _amend_reason_given(ctx: _Context, pending: dict[str, Any], text: str) -> TurnResult:
-    records.amend(ctx.s, ctx.d, pending["ref"], "answer", pending["new"], text, ctx.who, unit=pending["unit"])
+    amendment = records.amend(ctx.s, ctx.d, pending["ref"], "answer", pending["new"], text, ctx.who, unit=pending["unit"])
     records.set_pending(ctx.s, ctx.d, None, by=ctx.who)
+    note = records.undone_note(ctx.s, amendment)
     return ctx.result([Reply(f"Amended the answer to {pending['ref']}, with your reason. "
-                             "The earlier answer and the amendment are both kept in the record.")])
+                             "The earlier answer and the amendment are both kept in the record."
+                             + (f" {note} Say *sign* when they are with you." if note else ""))])
 
 
 AMEND_WHY = "This record is signed, so the change is an amendment. Why are you amending it?"
@@ -286,7 +288,7 @@ def _signed(ctx: _Context, cmd: Command) -> TurnResult:
         return HANDLERS[cmd.kind](ctx, cmd)
     if cmd.kind == "change":
         return _change(ctx, cmd)
-    if cmd.kind == "sign" and not any(s.role == "learner" for s in records.sign_offs(ctx.s, ctx.d)):
+    if cmd.kind == "sign" and not any(s.role == "learner" for s in records.holding_sign_offs(ctx.s, ctx.d)):
         return _ask_learner(ctx, [])
     if cmd.kind == "leave":
         return _leave(ctx, cmd)

@@ -147,7 +147,8 @@ def record_of(d: Discussion, session: Optional[Session] = None) -> DiscussionRec
     signed = []
     for s in signoffs:
         changed = _first_change_after(s.signed_at, changes)
-        signed.append(SignOffEntry(s.role, name(s.person_id), s.declaration, s.signed_at, changed is not None, changed))
+        signed.append(SignOffEntry(s.role, name(s.person_id), s.declaration, s.signed_at, changed is not None, changed,
+                                   s.invalidated_at is not None))
     return DiscussionRecord(
         id=d.id, learner=name(d.learner_id), assessor=name(d.assessor_id), source_id=d.source_id,
         units=units, status=d.status, started_at=d.started_at, updated_at=d.updated_at, signed_at=d.signed_at,

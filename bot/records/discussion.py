@@ -43,7 +43,17 @@ ASSESSOR_DECLARATION = (
 LEARNER_DECLARATION = (
     "I confirm that the answers recorded here are my own and that this is an accurate record of our discussion."
 )
-DECLARATIONS = {"assessor": ASSESSOR_DECLARATION, "learner": LEARNER_DECLARATION}
+IQA_DECLARATION = (
+    "I confirm that I have reviewed this record as internal quality assurer, after the assessor's signature "
+    "and the learner's confirmation."
+)
+DECLARATIONS = {"assessor": ASSESSOR_DECLARATION, "learner": LEARNER_DECLARATION, "iqa": IQA_DECLARATION}
+SIGN_ORDER = ("assessor", "learner", "iqa")  # the IQA's is optional
+OUT_OF_ORDER = {
+    "learner": "The assessor signs first; the learner confirms the record once the assessor has signed it.",
+    "iqa": "The IQA signs after the learner has confirmed the record, and the learner has not (or not since "
+           "the last amendment).",
+}
 OUTCOME_WORDS = {"met": "met", "not_yet_met": "not_yet_met", "not yet met": "not_yet_met",
                  "not_met": "not_yet_met", "skipped": "skipped", "skip": "skipped"}
 AMENDABLE = ("answer", "decision", "reason")
@@ -178,6 +188,30 @@ def history(session: Session, discussion: DiscussionLike, model=Answer) -> list[
 def sign_offs(session: Session, discussion: DiscussionLike) -> list[SignOff]:
     d = get(session, discussion)
     return list(session.scalars(select(SignOff).where(SignOff.discussion_id == d.id).order_by(SignOff.id)))
+
+
+def holding_sign_offs(session: Session, discussion: DiscussionLike) -> list[SignOff]:
+    """The signatures that still hold (an amendment undoes the learner's and the IQA's)."""
+    return [s for s in sign_offs(session, discussion) if s.invalidated_at is None]
+
+
+def undone_by(session: Session, amendment: Amendment) -> list[SignOff]:
+    """The signatures an amendment made no longer hold."""
+    return list(session.scalars(select(SignOff).where(SignOff.invalidated_by == amendment.id).order_by(SignOff.id)))
+
+
+def undone_note(session: Session, amendment: Amendment) -> Optional[str]:
+    """What the amendment did to the signatures given after the assessor's, in a sentence; None if nothing."""
+    undone = undone_by(session, amendment)
+    if not undone:
+        return None
+    names = dict(session.execute(select(Person.id, Person.display_name)
+                                 .where(Person.id.in_({s.person_id for s in undone}))).all())
+    given = " and ".join(f"{names[s.person_id]}'s {'confirmation' if s.role == 'learner' else 'IQA signature'} "
+                         f"({s.signed_at:%d %b %Y %H:%M} UTC)" for s in undone)
+    again = "the learner needs to confirm the amended record again" + (
+        ", and the IQA to sign it after them" if any(s.role == "iqa" for s in undone) else "")
+    return f"This amendment came after {given}, so {'that no longer holds' if len(undone) == 1 else 'those no longer hold'}: {again}."
 
 
 def amendments(session: Session, discussion: DiscussionLike) -> list[Amendment]:
@@ -561,13 +595,13 @@ def finish(session: Session, discussion: DiscussionLike, by: Optional[PersonLike
 
 def sign(session: Session, discussion: DiscussionLike, person: PersonLike, role: str,
          declaration: Optional[str] = None, *, by: Optional[PersonLike] = None) -> SignOff:
-    """Sign-off by the discussion's assessor or its learner. The assessor's signature locks the
-    record (later changes are amendments). `by` is who entered it (the assessor, for a learner
-    confirming in person); it defaults to the signer."""
+    """Sign-off, in the order assessor, learner, then (optionally) an IQA. The assessor's signature
+    locks the record (later changes are amendments). `by` is who entered it (the assessor, for a
+    learner confirming in person); it defaults to the signer."""
     d = get(session, discussion)
     p = get_person(session, person)
     if role not in DECLARATIONS:
-        raise Invalid(f"Unknown sign-off role '{role}'. Use assessor or learner.")
+        raise Invalid(f"Unknown sign-off role '{role}'. Use assessor, learner or iqa.")
     entered_by = get_person(session, by) if by is not None else p
     access.require_sign(session, d, p, entered_by, role)
     if role == "assessor" and not current_answers(session, d) and not current_decisions(session, d):
@@ -576,9 +610,12 @@ def sign(session: Session, discussion: DiscussionLike, person: PersonLike, role:
 
     def work() -> SignOff:
         _locked(session, d)  # two signatures at once: one waits for the other, then sees it
-        done = session.scalar(select(SignOff).where(SignOff.discussion_id == d.id, SignOff.role == role))
-        if done is not None:
-            raise Conflict(f"This discussion was already signed by the {role} on {done.signed_at:%d %b %Y %H:%M UTC}.")
+        holding = {s.role: s for s in holding_sign_offs(session, d)}
+        if role in holding:
+            raise Conflict(f"This discussion was already signed by the {role} on {holding[role].signed_at:%d %b %Y %H:%M UTC}.")
+        before = SIGN_ORDER[SIGN_ORDER.index(role) - 1] if role != "assessor" else None
+        if before is not None and before not in holding:
+            raise Conflict(OUT_OF_ORDER[role])
         row = SignOff(discussion_id=d.id, person_id=p.id, role=role, declaration=text, recorded_by=entered_by.id)
         session.add(row)
         session.flush()
@@ -633,10 +670,14 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
                            reason=why if field_name == "decision" else value, decided_by=who.id, version=version,
                            amendment_id=amendment.id)
         _add_version(session, latest, row)
+        # the learner (and an IQA) signed what is now an earlier version: their signatures no longer hold
+        undone = [s for s in holding_sign_offs(session, d) if s.role != "assessor"]
+        for s in undone:
+            s.invalidated_at, s.invalidated_by = amendment.amended_at, amendment.id
         _touch(d)
         audit.record(session, who, "discussion.amend", "amendment", amendment.id, discussion_id=d.id,
                      unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref, field=field_name, old=old, new=value,
-                     reason=why)
+                     reason=why, signatures_undone=[s.role for s in undone])
         return amendment
 
     return write(session, work)

@@ -15,12 +15,14 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -269,9 +271,13 @@ class Decision(Base):
 
 
 class SignOff(Base):
+    """A signature. One per role holds at a time: an amendment after the learner's confirmation (or the
+    IQA's signature) marks it as no longer holding (invalidated_*), and it can be given again."""
+
     __tablename__ = "sign_offs"
     __table_args__ = (
-        UniqueConstraint("discussion_id", "role", name="uq_sign_offs_discussion_id_role"),
+        Index("uq_sign_offs_discussion_id_role_holding", "discussion_id", "role", unique=True,
+              sqlite_where=text("invalidated_at IS NULL"), postgresql_where=text("invalidated_at IS NULL")),
         CheckConstraint(_in("role", SIGN_ROLES), name="role"),
     )
 
@@ -282,6 +288,8 @@ class SignOff(Base):
     declaration: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))  # who typed it (the assessor, for a learner present)
+    invalidated_at: Mapped[Optional[datetime]]
+    invalidated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("amendments.id"))  # the amendment that undid it
 
 
 class Amendment(Base):

@@ -69,6 +69,8 @@ def test_full_discussion_over_http(world):
     assert detail["coverage"]["not_yet_met"] == ["J/506/2910 1.2"]
     assert detail["current_ref"] == "J/506/2910 1.3"
 
+    early = world.call("kim", "POST", f"/api/discussions/{did}/signoffs", json={"role": "learner"})
+    assert early.status_code == 409 and early.json()["detail"].startswith("The assessor signs first")
     signed = world.call("sam", "POST", f"/api/discussions/{did}/signoffs", json={"role": "assessor"})
     assert signed.status_code == 201 and signed.json()["declaration"].startswith("I confirm")
     late = world.call("sam", "POST", f"/api/discussions/{did}/answers", json={"criterion_ref": "1.3", "text": "x"})
@@ -83,6 +85,9 @@ def test_full_discussion_over_http(world):
         "criterion_ref": "1.2", "field": "decision", "new": "met", "reason": "Methods were in the recording."})
     assert amended.status_code == 201
     assert (amended.json()["old"], amended.json()["new"]) == ("not_yet_met", "met")
+    assert amended.json()["signatures_undone"] == ["learner"]
+    assert amended.json()["note"].startswith("This amendment came after Kim Nowak's confirmation (")
+    assert amended.json()["note"].endswith("so that no longer holds: the learner needs to confirm the amended record again.")
 
     check_exports(world, did)
 
@@ -100,6 +105,7 @@ def check_exports(world: World, did: int) -> None:
                      "Decision Met Reason Methods were in the recording.",  # 1.2 after the amendment
                      "Decision, version 1 Not yet met. Reason: Named no methods.",  # ... and before it
                      "Learner confirmation “These are my own answers.” Signed Kim Nowak",
+                     "No longer holds An amendment after this signature undid it",
                      "Amendments after sign-off (1)", "Methods were in the recording."):
         assert expected in text, expected
 
@@ -114,6 +120,7 @@ def check_exports(world: World, did: int) -> None:
     assert {r["criterion_ref"] for r in rows if r["entry"] == "Nothing recorded yet"} >= {"1.3"}
     learner = next(r for r in rows if r["entry"] == "Learner signature")
     assert learner["recorded_by"] == "Kim Nowak" and learner["signed_for"].startswith("An earlier version")
+    assert learner["signed_for"].endswith("; no longer holds: undone by an amendment")
 
     data = json.loads(world.call("kim", "GET", f"/api/discussions/{did}/export?format=json").content)
     assert (data["status"], data["status_code"]) == ("Signed off", "signed") and data["learner"] == "Kim Nowak"

@@ -171,3 +171,17 @@ def test_list_filters(world):
     assert [d["id"] for d in mine] == [world.d_other]
     theirs = world.call("assessor", "GET", f"/api/discussions?learner_id={world.ids['other_learner']}").json()
     assert theirs == []  # a filter never widens what a role may see
+
+
+def test_an_iqa_signs_after_the_learner_and_changes_nothing(world):
+    d = world.d_signed
+    early = world.call("iqa", "POST", f"/api/discussions/{d}/signoffs", json={"role": "iqa"})
+    assert early.status_code == 409 and early.json()["detail"].startswith("The IQA signs after the learner")
+    assert world.call("learner", "POST", f"/api/discussions/{d}/signoffs", json={"role": "learner"}).status_code == 201
+    for role in ("assessor", "learner", "admin"):
+        assert world.call(role, "POST", f"/api/discussions/{d}/signoffs", json={"role": "iqa"}).status_code == 403
+    signed = world.call("iqa", "POST", f"/api/discussions/{d}/signoffs", json={"role": "iqa"})
+    assert signed.status_code == 201 and signed.json()["person_id"] == world.ids["iqa"]
+    refused = world.call("iqa", "POST", f"/api/discussions/{d}/amendments", json={
+        "criterion_ref": "1.1", "field": "reason", "new": "Better.", "reason": "IQA feedback."})
+    assert refused.status_code == 403 and "IQA reads records across assessors" in refused.json()["detail"]

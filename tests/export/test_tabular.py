@@ -134,7 +134,7 @@ def test_json_has_everything_exactly():
     assert data["signoffs"][1] == {"role": "Learner", "role_code": "learner", "name": "Priya Learner",
                                    "declaration": "These answers are my own work.",
                                    "signed_at": "2025-03-12T10:20:00+00:00", "given_to_earlier_version": True,
-                                   "record_changed_at": "2025-03-12T10:30:00+00:00",
+                                   "record_changed_at": "2025-03-12T10:30:00+00:00", "no_longer_holds": False,
                                    "signed_for": "An earlier version of this record (changed after this signature, "
                                                  "first at 2025-03-12 10:30:00 GMT)"}
     assert data["amendments"][0]["reason"] == WHY_AMENDED

@@ -109,7 +109,8 @@ def decision(discussion_id: s.PathId, body: s.DecisionIn, viewer: Person = Depen
 @router.post("/{discussion_id}/signoffs", response_model=s.SignOffOut, status_code=201)
 def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depends(current_person),
              session: Session = get_session):
-    """Sign as the discussion's assessor (locks the record) or confirm as its learner. Always as yourself."""
+    """Sign in order: the discussion's assessor (locks the record), its learner, then optionally an IQA.
+    Always as yourself."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.sign(session, d, viewer, body.role, body.declaration)
 
@@ -117,7 +118,10 @@ def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depend
 @router.post("/{discussion_id}/amendments", response_model=s.AmendmentOut, status_code=201)
 def amendment(discussion_id: s.PathId, body: s.AmendmentIn, viewer: Person = Depends(current_person),
               session: Session = get_session):
-    """Change a signed record (answer, decision or reason) with a reason; the change is audited."""
+    """Change a signed record (answer, decision or reason) with a reason; the change is audited. It undoes
+    the learner's confirmation and an IQA's signature, if given (`signatures_undone`, `note`)."""
     d = discussion_for(session, viewer, discussion_id)
-    return discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer,
-                             unit=body.unit_ref)
+    a = discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer, unit=body.unit_ref)
+    return s.AmendmentOut.model_validate(a).model_copy(update={
+        "signatures_undone": [x.role for x in discussions.undone_by(session, a)],
+        "note": discussions.undone_note(session, a)})

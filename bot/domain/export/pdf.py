@@ -178,6 +178,9 @@ def _signature(s: SignOffEntry) -> list[Field]:
         rows.append(["Given to", "An earlier version of this record: it was changed after this signature"
                      + (f" (first on {stamp(s.record_changed_at)})" if s.record_changed_at else "")
                      + ". See the amendments below.", "warning"])
+    if s.no_longer_holds:
+        rows.append(["No longer holds", "An amendment after this signature undid it; it is given again on the "
+                     "amended record.", "warning"])
     return rows
 
 

@@ -90,6 +90,7 @@ class SignOffEntry:
     # earlier version of the record, and `record_changed_at` is the first change after it
     given_to_earlier_version: bool = False
     record_changed_at: Optional[datetime] = None
+    no_longer_holds: bool = False  # an amendment after it undid it (the learner's, an IQA's)
 
 
 @dataclass(slots=True)

@@ -95,9 +95,9 @@ def to_json(r: DiscussionRecord) -> bytes:
 
 def signed_for(s: SignOffEntry) -> str:
     """Which version of the record a signature was given to, in words."""
-    if not s.given_to_earlier_version:
-        return "This version of the record"
-    return f"An earlier version of this record (changed after this signature, first at {sheet_time(s.record_changed_at)})"
+    words = ("This version of the record" if not s.given_to_earlier_version else
+             f"An earlier version of this record (changed after this signature, first at {sheet_time(s.record_changed_at)})")
+    return words + ("; no longer holds: undone by an amendment" if s.no_longer_holds else "")
 
 
 def _cell(value) -> str:
