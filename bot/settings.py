@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     tracker_database_url: Optional[str] = None  # Rasa's tracker store (production: PostgreSQL)
     tracker_db: Path = REPO / "var" / "tracker.db"  # Rasa's tracker store (default: SQLite)
     action_server_token: Optional[str] = None  # the secret Rasa sends the action server (rasa_sdk_plugins)
+    # signed assessment records are kept this long after sign-off, anonymised if the learner is erased
+    # (awarding bodies commonly ask centres to keep assessment decisions for three years)
+    record_retention_years: int = Field(3, ge=0, le=100)
     api_token_days: int = Field(90, ge=1, le=3650)  # how long an API token stays valid after it is issued
 
     @property

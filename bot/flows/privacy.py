@@ -6,15 +6,18 @@ conversations.
   (plan, every answer and decision version, sign-offs, amendments), the audit entries about them,
   their own chat conversations (Rasa tracker events), and the turns of assessors' conversations
   in which their answers were typed.
-- erase_person(session, person, admin) removes all of that and returns what was removed. The
+- erase_person(session, person, admin) removes all of that and returns what was removed, except the
+  signed discussions still within the retention period (RECORD_RETENTION_YEARS after sign-off,
+  default 3): those are kept, anonymised (the learner is "Erased person 12", the chat turns that
+  held their messages and names are removed), and `retention_note` says until when. The
   person row stays as an anonymous tombstone ("Erased person 12") because the append-only audit
-  log refers to it by id; the audit entries about them keep their action, entity, ids and time
+  log and the kept records refer to it by id; the audit entries about them keep their action, entity, ids and time
   but have their details (names, account ids, reasons) replaced by a redaction marker. That is
   the one change ever made to the audit log: it runs in one transaction with the append-only
   triggers lifted only for it, and is itself audited ("person.erase", counts only).
 
-Erasure is final. Assessment records may have to be kept for the awarding body: export first,
-and erase only when the centre's retention period allows it (docs/deployment.md).
+Erasure is final. Erasing the same person again once the retention period is over removes the kept
+records too.
 
 The tracker store is the one Rasa uses: TRACKER_DATABASE_URL (production profile) or the SQLite
 file TRACKER_DB (default var/tracker.db). A conversation is matched by its sender id, built from
@@ -49,6 +52,8 @@ from bot.records.models import (
 )
 from bot.records.people import get_person, require_role
 from bot.settings import Settings
+
+RETAINED = "signed_discussions_kept"
 
 REDACTED = "[erased]"
 ERASED_NAME = "Erased person {id}"
@@ -262,9 +267,45 @@ def _lift_append_only(session: Session) -> list[str]:
     return ["ALTER TABLE audit_entries ENABLE TRIGGER USER"]
 
 
+def _years_after(at: datetime, years: int) -> datetime:
+    try:
+        return at.replace(year=at.year + years)
+    except ValueError:  # 29 February
+        return at.replace(year=at.year + years, day=28)
+
+
+def kept_until(d: Discussion, years: int | None = None) -> datetime | None:
+    """When a signed record's retention period ends; None for a record that is not signed."""
+    if d.status != "signed" or d.signed_at is None:
+        return None
+    return _years_after(d.signed_at, Settings().record_retention_years if years is None else years)
+
+
+def retained(session: Session, p: Person, now: datetime | None = None) -> list[Discussion]:
+    """The person's signed discussions still within the retention period."""
+    now = now or datetime.now(timezone.utc)
+    return [d for d in session.scalars(select(Discussion).where(Discussion.learner_id == p.id).order_by(Discussion.id))
+            if (until := kept_until(d)) is not None and until > now]
+
+
+def retention_note(session: Session, person: Person | int) -> str | None:
+    """After an erasure: what was kept and until when, in a sentence; None when nothing was kept."""
+    p = get_person(session, person)
+    kept = retained(session, p)
+    if not kept:
+        return None
+    until = max(kept_until(d) for d in kept)
+    years = Settings().record_retention_years
+    return (f"{len(kept)} signed discussion record{'s are' if len(kept) > 1 else ' is'} kept, anonymised (the learner "
+            f"shows as “{p.display_name}”), because signed assessment records are kept for {years} year"
+            f"{'s' if years != 1 else ''} after sign-off (RECORD_RETENTION_YEARS); everything else was erased. "
+            f"Erase again after {until:%d %b %Y} to remove {'them' if len(kept) > 1 else 'it'}.")
+
+
 def erase_person(session: Session, person: Person | int, admin: Person | int,
                  trackers: Trackers | None = None) -> dict[str, int]:
-    """Erase everything held about a learner (see the module docstring). Returns counts."""
+    """Erase everything held about a learner but the signed records within retention, which are
+    anonymised (see the module docstring). Returns counts."""
     a = get_person(session, admin, "admin")
     require_role(a, "admin", doing="erase a person's data")
     p = get_person(session, person)
@@ -275,13 +316,19 @@ def erase_person(session: Session, person: Person | int, admin: Person | int,
     scope = _scope(session, p)
     senders = sender_ids(scope["identities"])
     entries = [e.id for e in _audit_entries(session, p, scope)]
-    ids, counts = scope["discussion_ids"], {}
+    kept = [d.id for d in retained(session, p)]
+    ids, counts = [i for i in scope["discussion_ids"] if i not in kept], {}
     try:
+        if kept:  # anonymised: the person is the tombstone; the turns held the chat's words and names
+            counts["turns"] = session.execute(delete(Turn).where(Turn.discussion_id.in_(kept))).rowcount
+            session.execute(update(Discussion).where(Discussion.id.in_(kept)).values(pending=None))
+            counts[RETAINED] = len(kept)
         if ids:
             for model in (Answer, Decision):  # versions point at each other
                 session.execute(update(model).where(model.discussion_id.in_(ids)).values(superseded_by=None))
-            for model in (Amendment, SignOff, Decision, Answer, Turn, PlannedCriterion):
-                counts[model.__tablename__] = session.execute(delete(model).where(model.discussion_id.in_(ids))).rowcount
+            for model in (SignOff, Decision, Answer, Turn, PlannedCriterion, Amendment):  # referrers first
+                counts[model.__tablename__] = counts.get(model.__tablename__, 0) + session.execute(
+                    delete(model).where(model.discussion_id.in_(ids))).rowcount
             counts["discussions"] = session.execute(delete(Discussion).where(Discussion.id.in_(ids))).rowcount
         if scope["enrolment_ids"]:
             counts["unit_statuses"] = session.execute(delete(UnitStatus).where(

@@ -131,3 +131,50 @@ def test_erase_without_a_tracker_store_still_erases_records(session, scene):
     world, *_ = scene
     counts = privacy.erase_person(session, world.sam, world.admin, privacy.Trackers(None))
     assert counts["discussions"] == 1 and counts["conversation_events"] == 0
+
+
+def test_erasing_within_the_retention_period_keeps_the_signed_record_anonymised(session, scene, trackers):
+    """#14.10: a signed record within RECORD_RETENTION_YEARS (default 3) of sign-off is kept, anonymised."""
+    world, kim, d, dk = scene
+    disc.sign(session, d, world.alex, "assessor")
+    session.commit()
+    counts = privacy.erase_person(session, world.sam, world.admin, trackers)
+    assert counts[privacy.RETAINED] == 1 and counts["turns"] == 1 and "discussions" not in counts
+    assert counts["accounts"] == 1 and counts["enrolments"] == 1 and counts["conversation_events"] == 2
+    session.expire_all()
+    kept = session.get(Discussion, d.id)
+    assert kept.status == "signed" and kept.learner_id == world.sam.id
+    assert [a.text for a in session.scalars(select(Answer).where(Answer.discussion_id == d.id))] == [
+        "I slow down for older customers"]
+    assert session.scalar(select(func.count()).select_from(Turn).where(Turn.discussion_id == d.id)) == 0
+    erased = f"Erased person {world.sam.id}"
+    assert session.get(Person, world.sam.id).display_name == erased
+    assert [s.role for s in disc.sign_offs(session, kept)] == ["assessor"]
+    until = kept.signed_at.replace(year=kept.signed_at.year + 3)
+    assert privacy.retention_note(session, world.sam) == (
+        f"1 signed discussion record is kept, anonymised (the learner shows as “{erased}”), because signed "
+        "assessment records are kept for 3 years after sign-off (RECORD_RETENTION_YEARS); everything else was "
+        f"erased. Erase again after {until:%d %b %Y} to remove it.")
+    assert session.scalar(select(func.count()).select_from(Identity).where(Identity.person_id == world.sam.id)) == 0
+    assert "slack:U-SAM" not in trackers.events(["slack:U-SAM"])
+    [entry] = audit.entries(session, action="person.erase")
+    assert entry.detail[privacy.RETAINED] == 1
+
+
+def test_after_the_retention_period_erasure_removes_the_signed_record(session, scene, trackers, monkeypatch):
+    world, kim, d, dk = scene
+    disc.sign(session, d, world.alex, "assessor")
+    session.commit()
+    monkeypatch.setenv("RECORD_RETENTION_YEARS", "0")  # the period is over the moment it is signed
+    counts = privacy.erase_person(session, world.sam, world.admin, trackers)
+    assert counts["discussions"] == 1 and counts["sign_offs"] == 1 and privacy.RETAINED not in counts
+    session.expire_all()
+    assert session.get(Discussion, d.id) is None
+    assert privacy.retention_note(session, world.sam) is None
+
+
+def test_the_retention_period_defaults_to_three_years(monkeypatch):
+    from bot.settings import Settings
+
+    monkeypatch.delenv("RECORD_RETENTION_YEARS", raising=False)
+    assert Settings().record_retention_years == 3

@@ -23,9 +23,13 @@ def test_only_an_admin_erases(world):
         assert r.status_code == (401 if role == "anonymous" else 403), (role, r.text)
         assert len(world.call("admin", "GET", path.replace("erasure", "personal-data")).json()["discussions"]) == 2
     r = world.call("admin", "POST", path, json={"confirm_name": "Priya Learner"})
-    assert r.status_code == 200 and r.json()["removed"]["discussions"] == 2
+    # the open discussion goes; the signed one is within the retention period: kept, anonymised, and said so
+    assert r.status_code == 200 and r.json()["removed"]["discussions"] == 1
+    assert r.json()["removed"]["signed_discussions_kept"] == 1
+    assert r.json()["note"].startswith("1 signed discussion record is kept, anonymised (the learner shows as “Erased person")
     after = world.call("admin", "GET", path.replace("erasure", "personal-data")).json()
-    assert after["discussions"] == [] and after["person"]["display_name"].startswith("Erased person")
+    assert [d["id"] for d in after["discussions"]] == [world.d_signed]
+    assert after["person"]["display_name"].startswith("Erased person")
     assert "Priya" not in str(after)
     assert world.call("learner", "GET", "/api/me").status_code == 401  # her token went with her
 

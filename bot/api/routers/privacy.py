@@ -2,7 +2,7 @@
 (admins only). The work is done by bot.flows.privacy; see its docstring for what is covered."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
@@ -25,7 +25,8 @@ class ErasureIn(BaseModel):
 
 class ErasureOut(BaseModel):
     person_id: int
-    removed: dict[str, int] = Field(description="What was removed or redacted, by kind")
+    removed: dict[str, int] = Field(description="What was removed or redacted, by kind (and signed_discussions_kept)")
+    note: Optional[str] = Field(default=None, description="What was kept within the retention period, and until when")
 
 
 @router.get("/{person_id}/personal-data", response_model=dict[str, Any])
@@ -39,8 +40,10 @@ def personal_data(person_id: s.PathId, viewer: Person = Depends(current_person),
 @router.post("/{person_id}/erasure", response_model=ErasureOut)
 def erase(person_id: s.PathId, body: ErasureIn, admin: Person = Depends(require_admin),
           session: Session = get_session):
-    """Erase a learner's records and conversations (final; export first). See docs/deployment.md."""
+    """Erase a learner's records and conversations (final; export first). Signed records within the retention
+    period (RECORD_RETENTION_YEARS after sign-off, default 3) are kept, anonymised, and `note` says so."""
     person = get_person(session, person_id)
     if body.confirm_name != person.display_name:
         raise HTTPException(422, "confirm_name does not match the person's name; nothing was erased.")
-    return ErasureOut(person_id=person_id, removed=privacy.erase_person(session, person, admin))
+    removed = privacy.erase_person(session, person, admin)
+    return ErasureOut(person_id=person_id, removed=removed, note=privacy.retention_note(session, person_id))
