@@ -33,6 +33,7 @@ _sessionmakers: dict[str, sessionmaker[Session]] = {}
 _lock = threading.Lock()
 
 T = TypeVar("T")
+WRITES = "records_unit_of_work"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
 def database_url(url: str | None = None) -> str:
@@ -50,7 +51,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # a unit of work that writes takes SQLite's write lock as it begins (waiting up to the busy
+    # timeout), so it never reads a snapshot that a concurrent commit makes too old to write from
+    immediate = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def new_engine(url: str | None = None) -> Engine:
@@ -180,6 +184,7 @@ def transaction(work: Callable[[Session], T], url: str | None = None, attempts: 
     for attempt in range(attempts):
         with factory() as session:
             try:
+                session.connection(execution_options={WRITES: True})
                 result = work(session)
                 session.commit()
                 return result
