@@ -188,3 +188,10 @@ def test_simulation_is_decided_unit_by_unit_in_the_sfj_diploma(ask):
     other = ask("ask_evidence_allowed", "can I use simulation for unit 206?", LearnerContext("sfj-l2")).replies[0]
     assert other.text.startswith("*No*, simulation is not allowed for Communicate verbally with customers")
     assert "with the exception of the Sales units" in other.text
+
+
+def test_an_evidence_question_that_also_asks_a_units_glh_gets_both(ask):
+    # C&G 222 (and SFJ): 5 credits, 22 GLH
+    t = text(ask("ask_evidence_allowed", "cg 222: GLH and how many customers do i need to be observed with"))
+    assert "observation" in t.lower()
+    assert "level 2, 5 credits, 22 GLH" in t

@@ -217,3 +217,17 @@ def test_without_hours_a_plan_is_not_called_quickest(ask):
     # the SVQ states no GLH: the plan has the fewest credit points, which says nothing of time
     replies = ask("ask_remaining", "what do I still need", LearnerContext("svq4")).replies
     assert [r.text.split("\n")[0] for r in replies[1:]] == ["*Fewest extra SCQF credit points* (+64 SCQF credit points):"]
+
+
+def test_with_nothing_recorded_the_whole_structure_is_given_when_asked_for(ask):
+    # SFJ L130: 45 credits, five mandatory units of 19 credits, B min 3, C min 16, D max 7
+    t = text(ask("ask_remaining", "what do i need to pass it overall? like the whole structure", LearnerContext("sfj-l2")))
+    assert "*Rules of combination of the SFJ Awards Level 2 Diploma in Customer Service* (601/4310/1)" in t
+    assert "- Mandatory: 5 units, 19 credits" in t
+    assert "- Group D (optional: at most 7 credits)" in t
+
+
+def test_a_question_on_progression_is_not_a_progress_report(ask):
+    # SVQ L201: progression to the Modern Apprenticeship in Management
+    t = text(ask("ask_remaining", "what can i progress to", LearnerContext("svq4")))
+    assert "Modern Apprenticeship in Management" in t and "so far" not in t

@@ -16,7 +16,7 @@ from . import cite, passages, resolve
 from .context import Answer, LearnerContext
 from .format import bullets, join_words, paged, payload, plural, unit_label, upper_first
 from .followup import clear_unit
-from .unit_info import ask_which_unit, not_found, primary_spec, unit_from
+from .unit_info import ask_which_unit, brief_unit, not_found, primary_spec, unit_from
 from .verdict import assessment_type
 
 NAMES = {
@@ -214,6 +214,8 @@ def allowed(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContext,
         sections.append(notes)
     if key and listing is not None and listing is not spec:
         sections += describe(cat, spec.source, key)  # what the learner's own specification says in general
+    if _CARD_FACTS.search(resolve.without_qualification(text)):  # "cg 222: GLH and how many observations?"
+        sections.append((brief_unit(cat, spec, ctx), cite.unit_source(cat, spec)))
     return Answer(paged(sections, intent="ask_evidence_allowed", message=text, page=page,
                         entities={"unit": [spec.ref], "evidence_type": [key] if key else [],
                                   **{k: [v] for k, v in extra.items()}}))
@@ -233,6 +235,9 @@ def simulation_sections(cat, spec: UnitSpec) -> list[tuple[str, str]]:
         lead = f"*No*, simulation is not allowed for {label} in the {whose}; what says so:"
         said = own or [f for f in facts if not f.units and "not allowed" in f.text]
     return cite.fact_sections(cat, lead, [(f.text, f.citation) for f in said[:3]])
+
+
+_CARD_FACTS = re.compile(r"\b(?:glh|guided\s+learning|credits?|credit\s+points?|level)\b", re.I)
 
 
 def _outcome(cat, spec: UnitSpec, text: str, entities: dict[str, list[str]]) -> str | None | Answer:

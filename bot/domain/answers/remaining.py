@@ -13,13 +13,13 @@ import re
 from bot.domain.replies import Button, Reply
 from catalogue import rules
 
-from . import cite, resolve
+from . import cite, qualification, resolve
 from .context import Answer, LearnerContext
-from .cues import (all_optional_from, credit_amount, group_amounts, group_letters, group_unit_amounts, wants_mandatory,
-                   what_if_parts)
+from .cues import (QUAL_ASPECTS, all_optional_from, credit_amount, group_amounts, group_letters, group_unit_amounts,
+                   topics_in, wants_mandatory, what_if_parts)
 from .format import join_words, paged, payload, plural
 from .qualification import ask_to_choose
-from .structure import fewest_units, group_notes, group_text, rule_parts
+from .structure import fewest_units, group_notes, group_text, rule_parts, structure
 from .unit_info import where_else
 
 
@@ -111,6 +111,8 @@ def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
         return ask_to_choose(cat, "First tell me your qualification, then I can work out what you still need.")
     sid = ctx.source_id
     done = list(dict.fromkeys(ctx.done + ctx.planned)) if plan else ctx.done
+    if not done and topics_in(text, {k: QUAL_ASPECTS[k] for k in _NOT_PROGRESS}):
+        return qualification.info(cat, text, entities, ctx, page)  # "what can I progress to?" is no progress report
     result = rules.remaining(cat, sid, done, "credits", 1)
     report = result.report
     q = cat.source(sid).qualification
@@ -126,12 +128,20 @@ def remaining(cat, text: str, entities: dict[str, list[str]], ctx: LearnerContex
     if unconfirmed:
         head += f" ({plural(len(unconfirmed), 'unit is', 'units are')} your own claim, not yet confirmed by your assessor.)"
     sections = [("\n".join([head, *_status_lines(cat, report)]), cite.rules_source(cat, sid))]
+    if not done and _WHOLE.search(text):  # "what do I need to pass it overall? like the whole structure"
+        sections.append(structure(cat, sid))
     if not report.valid:
         sections += [(block, cite.rules_source(cat, sid)) for block in _suggestions(cat, sid, done, result, cn)]
     if ctx.planned and not plan:
         sections.append((_with_planned(cat, sid, done, ctx.planned, cn), cite.rules_source(cat, sid)))
     buttons = [Button("List my optional units", payload("ask_list_units", text="optional units"))]
     return Answer(paged(sections, intent="ask_remaining", message=text, page=page, buttons=buttons))
+
+
+# aspects of a qualification a "what do I need" question may really ask about; none is a progress report
+_NOT_PROGRESS = ("progression", "entry", "age", "status", "glh", "tqt")  # not grading: "what do I need to pass?"
+_WHOLE = re.compile(r"\b(?:structure|overall|whole|rules?\s+of\s+combination|to\s+(?:pass|achieve|complete|get)\s+it)\b",
+                    re.I)
 
 
 def _suggestions(cat, sid: str, done: list[str], result: rules.Remaining, cn: str) -> list[str]:
