@@ -78,3 +78,12 @@ def test_a_rule_question_about_one_unit_quotes_that_units_text(ask):
     # C&G 322: "assessed as specified in the e-Skills IT User Assessment Strategy 2009" (L10216-10225)
     t = text(ask("ask_assessment_rule", "c&g 322 which assessment strategy applies"))
     assert "IT User Assessment Strategy" in t
+
+
+def test_no_question_crashes_with_the_pool_as_the_learners_frame(ask):
+    # the asker fixture fails on "something went wrong"; every intent and a spread of messages
+    from bot.domain.answers.dispatch import _CATALOGUE
+    for intent in _CATALOGUE:
+        for said in ("how many credits from group B?", "list units", "rules on simulation", "which units are mandatory",
+                     "what's the qualification number", "done 206 and 207", "tell me about 206"):
+            assert ask(intent, said, LearnerContext("cg-pool")).replies

@@ -96,6 +96,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         return _SMALLTALK[intent](ctx)
     if clicked is None and (in_pool := _pool_answer(cat, intent, text or "", ctx, entities)) is not None:
         return in_pool
+    if pool.is_pool(cat, ctx.source_id):
+        ctx = replace(ctx, source_id=None)  # a unit pool is no qualification: every other answer is given without one
     if intent not in _CATALOGUE:
         return fallback(cat, text or "", ctx, entities.get("_ranking", []))
     if clicked is None and intent == "ask_unit_info" and _about_the_qualification(cat, text or "", entities):
