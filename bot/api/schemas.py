@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bot.domain.export.record import DiscussionRecord
+from bot.records.models import CHANNELS, ROLES
 
 MAX_ID = 2_147_483_647  # PostgreSQL integer
 MAX_TEXT = 20_000  # an answer, reason or declaration: generous, but bounded
@@ -36,8 +37,8 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="numeric id")]
 Name = text(200)
 Ref = text(40)
 LongText = text(MAX_TEXT)
-Role = Literal["learner", "assessor", "iqa", "admin"]
-Channel = Literal["slack", "teams", "web", "rest"]
+Role = Literal[ROLES]  # follows the records layer's roles and channels
+Channel = Literal[CHANNELS]
 
 
 class Body(BaseModel):
@@ -286,6 +287,14 @@ class RoleIn(Body):
 class IdentityIn(Body):
     channel: Channel
     external_id: Name
+
+
+class LinkIn(IdentityIn):
+    move: bool = Field(False, description="move the account from the person it is linked to now (audited)")
+
+
+class RenameIn(Body):
+    display_name: Name
 
 
 class TokenIn(Body):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.records import audit
 from bot.records.db import fetch, write
-from bot.domain.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.settings import Settings
 from bot.records.models import CHANNELS, ROLES, ApiToken, Identity, Person, utcnow
 
@@ -33,15 +33,12 @@ def require_role(person: Person, *roles: str, doing: str) -> None:
 def create_person(session: Session, display_name: str, role: str = "learner",
                   actor: Optional[PersonLike] = None) -> Person:
     """A person without a chat identity (set-up scripts, the API's admin, tests)."""
-    name = (display_name or "").strip()
-    if not name:
-        raise Invalid("A person needs a name.")
+    name = _name(display_name)
     if role not in ROLES:
         raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
     if role != "learner":
-        # only an admin may create staff, except the very first admin of an empty database
-        first = session.scalar(select(Person.id).limit(1)) is None
-        if not (first and role == "admin"):
+        # only an admin may create staff, except the first admin (none yet, e.g. after anonymous chats)
+        if not (role == "admin" and not has_admin(session)):
             require_role(get_person(session, actor, "admin") if actor is not None else _nobody(), "admin",
                          doing=f"create a {role}")
 
@@ -56,8 +53,56 @@ def create_person(session: Session, display_name: str, role: str = "learner",
     return write(session, work)
 
 
+def _name(display_name: str) -> str:
+    name = re.sub(r"\s+", " ", display_name or "").strip()
+    if not name:
+        raise Invalid("A person needs a name.")
+    if len(name) > 200:
+        raise Invalid("A name can be at most 200 characters.")
+    return name
+
+
 def _nobody() -> Person:
     return Person(display_name="Nobody signed in", role="anonymous")
+
+
+def has_admin(session: Session) -> bool:
+    return session.scalar(select(Person.id).where(Person.role == "admin").limit(1)) is not None
+
+
+def list_people(session: Session, role: Optional[str] = None) -> list[Person]:
+    """Everyone (or everyone with one role), oldest first."""
+    if role is not None and role not in ROLES:
+        raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
+    query = select(Person).order_by(Person.id)
+    return list(session.scalars(query if role is None else query.where(Person.role == role)))
+
+
+def identities_of(session: Session, person: PersonLike) -> list[Identity]:
+    p = get_person(session, person)
+    return list(session.scalars(select(Identity).where(Identity.person_id == p.id).order_by(Identity.id)))
+
+
+def account_owner(session: Session, channel: str, external_id: str) -> Optional[Person]:
+    """The person a chat account is linked to, if any."""
+    return session.scalar(select(Person).join(Identity, Identity.person_id == Person.id)
+                          .where(Identity.channel == channel, Identity.external_id == (external_id or "").strip()))
+
+
+def rename_person(session: Session, admin: PersonLike, person: PersonLike, display_name: str) -> Person:
+    """Correct a person's name (a learner first seen by their chat id, a typo). Only an admin may."""
+    a = get_person(session, admin, "admin")
+    p = get_person(session, person)
+    require_role(a, "admin", doing="rename people")
+    name = _name(display_name)
+
+    def work() -> Person:
+        if p.display_name != name:
+            audit.record(session, a, "person.rename", "person", p.id, old=p.display_name, new=name)
+            p.display_name = name
+        return p
+
+    return write(session, work)
 
 
 def get_or_create_person_for_identity(session: Session, channel: str, external_id: str,
@@ -113,15 +158,38 @@ def person_for_sender(session: Session, channel: str, external_id: str,
     return person
 
 
+# What a verified channel's sender id holds after its prefix (bot/engine/channels): a link in any
+# other shape would never match a message, so it is refused with the shape to use.
+ACCOUNT_SHAPES = {"slack": "<team id>:<user id>, e.g. T0123ABCD:U0456EFGH",
+                  "teams": "<tenant id>:<user's Entra object id>, e.g. "
+                           "72f988bf-86f1-41af-91ab-2d7cd011db47:29a4c1d2-0c7e-4b6a-9f0e-1b2c3d4e5f60"}
+
+
+def _account_id(channel: str, external_id: str) -> str:
+    external_id = (external_id or "").strip()
+    if not external_id:
+        raise Invalid("The account id is empty.")
+    if len(external_id) > 200:
+        raise Invalid("An account id can be at most 200 characters.")
+    if channel in ACCOUNT_SHAPES:
+        first, sep, second = external_id.partition(":")
+        if not (sep and first and second):
+            raise Invalid(f"A {channel} account id is {ACCOUNT_SHAPES[channel]}; '{external_id}' is not in that shape.")
+    return external_id
+
+
 def link_identity(session: Session, person: PersonLike, channel: str, external_id: str,
-                  actor: PersonLike) -> Identity:
-    """Attach another account to a person (an admin, or the person themself)."""
+                  actor: PersonLike, move: bool = False) -> Identity:
+    """Attach another account to a person (an admin, or the person themself). An account already
+    linked to someone else is refused unless `move` (an admin only): then it moves, audited, e.g.
+    the learner created when a new assessor first chatted on Slack."""
     p = get_person(session, person)
     a = get_person(session, actor, "admin")
-    if a.id != p.id:
+    if a.id != p.id or move:
         require_role(a, "admin", doing="link another person's account")
     if channel not in CHANNELS:
         raise Invalid(f"Unknown channel '{channel}'. Channels are: {', '.join(CHANNELS)}.")
+    external_id = _account_id(channel, external_id)
     if channel in UNVERIFIED_CHANNELS and p.role != "learner":
         raise Invalid(f"A {channel} account is not verified, so it cannot be linked to staff (a {p.role}): they sign in "
                       "with an API token instead.")
@@ -131,7 +199,15 @@ def link_identity(session: Session, person: PersonLike, channel: str, external_i
         if taken is not None:
             if taken.person_id == p.id:
                 return taken
-            raise Invalid(f"That {channel} account already belongs to someone else.")
+            owner = session.get(Person, taken.person_id)
+            if not move:
+                raise Conflict(f"That {channel} account ({external_id}) is already linked to {owner.display_name} "
+                               f"(id {owner.id}). To move it to {p.display_name}, link it again with move "
+                               "(command line: --move).")
+            audit.record(session, a, "identity.move", "person", p.id, channel=channel, external_id=external_id,
+                         from_person=owner.id)
+            taken.person_id = p.id
+            return taken
         identity = Identity(person_id=p.id, channel=channel, external_id=external_id)
         session.add(identity)
         audit.record(session, a, "identity.link", "person", p.id, channel=channel, external_id=external_id)
@@ -141,12 +217,16 @@ def link_identity(session: Session, person: PersonLike, channel: str, external_i
 
 
 def grant_role(session: Session, admin: PersonLike, person: PersonLike, role: str) -> Person:
-    """Make someone a learner, assessor or admin. Only an admin may."""
+    """Give someone a role (they have one at a time). Only an admin may; the last admin stays one."""
     a = get_person(session, admin, "admin")
     p = get_person(session, person)
     require_role(a, "admin", doing="change roles")
     if role not in ROLES:
         raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
+
+    if p.role == "admin" and role != "admin" and not session.scalar(
+            select(Person.id).where(Person.role == "admin", Person.id != p.id).limit(1)):
+        raise Conflict(f"{p.display_name} is the only admin; make someone else an admin first.")
 
     def work() -> Person:
         old = p.role
@@ -156,6 +236,20 @@ def grant_role(session: Session, admin: PersonLike, person: PersonLike, role: st
         return p
 
     return write(session, work)
+
+
+def take_role(session: Session, admin: PersonLike, person: PersonLike, role: str) -> Person:
+    """Take a role away: the person is a learner again. Refused if they do not have that role."""
+    p = get_person(session, person)
+    if role not in ROLES:
+        raise Invalid(f"Unknown role '{role}'. Roles are: {', '.join(ROLES)}.")
+    if role == "learner":
+        raise Invalid("Everyone without another role is a learner, so that role cannot be taken away; "
+                      "give another role instead.")
+    if p.role != role:
+        raise Invalid(f"{p.display_name} is a {p.role}, not a{'n' if role[0] in 'aeiou' else ''} {role}: "
+                      "nothing to take away.")
+    return grant_role(session, admin, p, "learner")
 
 
 def _norm(name: str) -> str:

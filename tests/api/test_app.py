@@ -31,8 +31,10 @@ PATHS = {
     "/api/discussions/{discussion_id}/signoffs": {"post"},
     "/api/discussions/{discussion_id}/amendments": {"post"},
     "/api/me": {"get"},
-    "/api/people": {"post"},
+    "/api/people": {"get", "post"},
+    "/api/people/{person_id}": {"get", "patch"},  # #18.1: find, list and rename people
     "/api/people/{person_id}/roles": {"post"},
+    "/api/people/{person_id}/roles/{role}": {"delete"},
     "/api/people/{person_id}/tokens": {"get", "post"},
     "/api/tokens/{token_id}": {"delete"},  # #14.7: revoke
     "/api/me/token": {"delete"},  # #14.7: sign out

@@ -19,8 +19,8 @@ def admin_setup(world: World) -> tuple[str, str, int]:
     admin = "admin"
     sam = world.call(admin, "POST", "/api/people", json={"display_name": "Sam Patel", "role": "assessor"}).json()
     kim = world.call(admin, "POST", "/api/people", json={
-        "display_name": "Kim Nowak", "identities": [{"channel": "slack", "external_id": "U0KIM"}]}).json()
-    assert kim["role"] == "learner" and kim["identities"] == [{"channel": "slack", "external_id": "U0KIM"}]
+        "display_name": "Kim Nowak", "identities": [{"channel": "slack", "external_id": "T0CENTRE:U0KIM"}]}).json()
+    assert kim["role"] == "learner" and kim["identities"] == [{"channel": "slack", "external_id": "T0CENTRE:U0KIM"}]
     linked = world.call(admin, "POST", f"/api/people/{kim['id']}/identities",
                         json={"channel": "teams", "external_id": "29:kim"}).json()
     assert [i["channel"] for i in linked["identities"]] == ["slack", "teams"]

@@ -8,6 +8,7 @@ import pytest
 from tests.api.conftest import ROLES, SOURCE, UNIT_NEW, World
 
 ALL_SIGNED_IN = {r: 200 for r in ROLES if r != "anonymous"} | {"anonymous": 401}
+ADMIN_READ = {r: 403 for r in ROLES} | {"anonymous": 401, "admin": 200}
 OWN = {"anonymous": 401, "learner": 200, "other_learner": 403, "assessor": 200, "other_assessor": 403, "iqa": 200,
        "admin": 200}
 
@@ -37,6 +38,8 @@ READS = {
     "other learner's progress": ("GET", "/api/learners/{other_learner}/progress",
                                  {r: 403 for r in ROLES} | {"anonymous": 401, "other_learner": 200,
                                                             "other_assessor": 200, "iqa": 200, "admin": 200}),
+    "people": ("GET", "/api/people?q=Priya", ADMIN_READ),
+    "person": ("GET", "/api/people/{learner}", ADMIN_READ),
 }
 
 STAFF_WRITE = {"anonymous": 401, "learner": 403, "other_learner": 403, "assessor": 201, "other_assessor": 403,
@@ -66,8 +69,12 @@ WRITES = {
     "grant role": ("POST", "/api/people/{other_learner}/roles", lambda w, role: {"role": "assessor"},
                    ADMIN_ONLY | {"admin": 200}),
     "issue token": ("POST", "/api/people/{learner}/tokens", lambda w, role: None, ADMIN_ONLY | {"admin": 201}),
+    "rename person": ("PATCH", "/api/people/{other_learner}", lambda w, role: {"display_name": "Olu Learner"},
+                      ADMIN_ONLY | {"admin": 200}),
+    "take role": ("DELETE", "/api/people/{other_assessor}/roles/assessor", lambda w, role: None,
+                  ADMIN_ONLY | {"admin": 200}),
     "link identity": ("POST", "/api/people/{learner}/identities",
-                      lambda w, role: {"channel": "slack", "external_id": "U0PRIYA"}, ADMIN_ONLY | {"admin": 201}),
+                      lambda w, role: {"channel": "slack", "external_id": "T1:U0PRIYA"}, ADMIN_ONLY | {"admin": 201}),
     "erasure": ("POST", "/api/people/{other_learner}/erasure", lambda w, role: {"confirm_name": "Other Learner"},
                 ADMIN_ONLY | {"admin": 200}),
     "enrol": ("POST", "/api/enrolments",
@@ -78,7 +85,7 @@ WRITES = {
 
 def fill(w: World, path: str) -> str:
     return path.format(learner=w.ids["learner"], other_learner=w.ids["other_learner"], d_open=w.d_open,
-                       d_signed=w.d_signed, d_other=w.d_other)
+                       d_signed=w.d_signed, d_other=w.d_other, other_assessor=w.ids["other_assessor"])
 
 
 @pytest.mark.parametrize("endpoint", READS)

@@ -98,8 +98,8 @@ def test_bad_record_writes(world, path, body, status, words):
     ("/api/people", {"display_name": "A", "role": "superuser"}, 422, "role: Input should be 'learner', 'assessor', 'iqa' or 'admin'"),
     ("/api/people", {"display_name": "A" * 201}, 422, "at most 200 characters"),
     ("/api/people", {"display_name": "A", "identities": [{"channel": "email", "external_id": "a"}]}, 422, "channel"),
-    ("/api/people", {"display_name": "A", "identities": [{"channel": "slack", "external_id": "U0X"},
-                                                         {"channel": "slack", "external_id": "U0X"}]}, 201, ""),
+    ("/api/people", {"display_name": "A", "identities": [{"channel": "slack", "external_id": "T1:U0X"},
+                                                         {"channel": "slack", "external_id": "T1:U0X"}]}, 201, ""),
     ("/api/people/{learner}/roles", {"role": "boss"}, 422, "role: Input should be"),
     ("/api/people/999999/roles", {"role": "admin"}, 404, "can't find that person"),
     ("/api/people/999999/tokens", None, 404, "can't find that person"),
@@ -122,11 +122,11 @@ def test_bad_admin_writes(world, path, body, status, words):
 
 def test_identity_already_taken_creates_nobody(world):
     first = world.call("admin", "POST", "/api/people", json={
-        "display_name": "A", "identities": [{"channel": "slack", "external_id": "U0TAKEN"}]})
+        "display_name": "A", "identities": [{"channel": "slack", "external_id": "T1:U0TAKEN"}]})
     assert first.status_code == 201
     before = len(world.call("admin", "GET", "/api/discussions").json())
     second = world.call("admin", "POST", "/api/people", json={
-        "display_name": "B", "identities": [{"channel": "slack", "external_id": "U0TAKEN"}]})
+        "display_name": "B", "identities": [{"channel": "slack", "external_id": "T1:U0TAKEN"}]})
     assert second.status_code == 422 and "already belongs to someone else" in second.json()["detail"]
     from sqlalchemy import func, select
 

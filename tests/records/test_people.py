@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.records import audit, people
-from bot.domain.errors import Forbidden, Invalid, NotFound
+from bot.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from bot.records.models import ApiToken, Identity
 
 
@@ -81,3 +81,72 @@ def test_tokens_for_others_need_admin(session):
 def test_unknown_person_id(session):
     with pytest.raises(NotFound, match="learner"):
         people.get_person(session, 999, "learner")
+
+
+def test_the_first_admin_may_come_after_anonymous_learners(session):
+    """Learners made by chatting before anyone set the centre up do not block its first admin."""
+    people.get_or_create_person_for_identity(session, "web", "0c5e", "Early Learner")
+    admin = people.create_person(session, "Ada Admin", "admin")
+    assert admin.role == "admin" and people.has_admin(session)
+    with pytest.raises(Forbidden):
+        people.create_person(session, "Second Admin", "admin")
+
+
+def test_rename_and_list(session):
+    admin = people.create_person(session, "Ada Admin", "admin")
+    sam = people.get_or_create_person_for_identity(session, "slack", "T1:U2")  # named by the account id
+    assert sam.display_name == "T1:U2"
+    people.rename_person(session, admin, sam, "  Sam   Patel ")
+    assert sam.display_name == "Sam Patel"
+    assert audit.entries(session, "person", sam.id, "person.rename")[0].detail == {"old": "T1:U2", "new": "Sam Patel"}
+    with pytest.raises(Forbidden):
+        people.rename_person(session, sam, sam, "Samantha")
+    with pytest.raises(Invalid, match="needs a name"):
+        people.rename_person(session, admin, sam, "   ")
+    with pytest.raises(Invalid, match="at most 200"):
+        people.rename_person(session, admin, sam, "S" * 201)
+    assert [p.display_name for p in people.list_people(session)] == ["Ada Admin", "Sam Patel"]
+    assert people.list_people(session, "admin") == [admin]
+    with pytest.raises(Invalid, match="Unknown role"):
+        people.list_people(session, "wizard")
+
+
+def test_take_a_role_and_keep_one_admin(session):
+    admin = people.create_person(session, "Ada Admin", "admin")
+    asha = people.create_person(session, "Asha Khan", "assessor", actor=admin)
+    with pytest.raises(Invalid, match="not an admin"):
+        people.take_role(session, admin, asha, "admin")
+    with pytest.raises(Invalid, match="cannot be taken away"):
+        people.take_role(session, admin, asha, "learner")
+    assert people.take_role(session, admin, asha, "assessor").role == "learner"
+    assert audit.entries(session, "person", asha.id, "person.role")[0].detail == {"old": "assessor", "new": "learner"}
+    with pytest.raises(Conflict, match="only admin"):
+        people.take_role(session, admin, admin, "admin")
+    with pytest.raises(Conflict, match="only admin"):
+        people.grant_role(session, admin, admin, "assessor")
+    people.grant_role(session, admin, asha, "admin")
+    assert people.take_role(session, asha, admin, "admin").role == "learner"  # another admin remains
+
+
+def test_link_checks_the_account_shape_and_moves_only_when_asked(session):
+    admin = people.create_person(session, "Ada Admin", "admin")
+    asha = people.create_person(session, "Asha Khan", "assessor", actor=admin)
+    first = people.get_or_create_person_for_identity(session, "slack", "T1:U-ASHA")  # chatted before being set up
+    with pytest.raises(Invalid, match="<team id>:<user id>"):
+        people.link_identity(session, asha, "slack", "U-ASHA", actor=admin)  # would never match a message
+    with pytest.raises(Invalid, match="<tenant id>"):
+        people.link_identity(session, asha, "teams", "29:", actor=admin)
+    with pytest.raises(Conflict, match="already linked to T1:U-ASHA"):
+        people.link_identity(session, asha, "slack", "T1:U-ASHA", actor=admin)
+    with pytest.raises(Forbidden):
+        people.link_identity(session, asha, "slack", "T1:U-ASHA", actor=asha, move=True)
+    people.link_identity(session, asha, "slack", " T1:U-ASHA ", actor=admin, move=True)
+    assert people.account_owner(session, "slack", "T1:U-ASHA") == asha
+    assert people.identities_of(session, first) == []
+    entry = audit.entries(session, "person", asha.id, "identity.move")[0]
+    assert entry.actor_id == admin.id and entry.detail == {"channel": "slack", "external_id": "T1:U-ASHA",
+                                                           "from_person": first.id}
+    assert people.person_for_sender(session, "slack", "T1:U-ASHA") == asha
+    # a Teams user id from the Bot Framework may itself hold a colon
+    people.link_identity(session, asha, "teams", "tenant-1:29:1abc", actor=admin)
+    assert people.person_for_sender(session, "teams", "tenant-1:29:1abc") == asha

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi import APIRouter, Depends, Security
+from fastapi import APIRouter, Depends, Query, Security
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,15 +20,34 @@ router = APIRouter(prefix="/api", tags=["admin"],
 
 
 def person_out(session: Session, p: Person) -> s.PersonOut:
-    identities = session.scalars(select(Identity).where(Identity.person_id == p.id).order_by(Identity.id)).all()
     return s.PersonOut(id=p.id, display_name=p.display_name, role=p.role, created_at=p.created_at,
-                       identities=[s.IdentityOut.model_validate(i) for i in identities])
+                       identities=[s.IdentityOut.model_validate(i) for i in people.identities_of(session, p)])
 
 
 @router.get("/me", response_model=s.PersonOut, tags=["people"])
 def me(viewer: Person = Depends(current_person), session: Session = get_session):
     """Who the token belongs to."""
     return person_out(session, viewer)
+
+
+@router.get("/people", response_model=list[s.PersonOut])
+def list_people(q: Optional[str] = Query(None, max_length=200, description="a name, loosely ('Sam' finds 'Sam Patel')"),
+                role: Optional[s.Role] = None, admin: Person = Depends(require_admin), session: Session = get_session):
+    """Everyone, or those whose name matches `q` (best first), optionally with one role."""
+    found = people.find_people(session, q, role) if q and q.strip() else people.list_people(session, role)
+    return [person_out(session, p) for p in found]
+
+
+@router.get("/people/{person_id}", response_model=s.PersonOut)
+def get_person(person_id: s.PathId, admin: Person = Depends(require_admin), session: Session = get_session):
+    return person_out(session, people.get_person(session, person_id))
+
+
+@router.patch("/people/{person_id}", response_model=s.PersonOut)
+def rename_person(person_id: s.PathId, body: s.RenameIn, admin: Person = Depends(require_admin),
+                  session: Session = get_session):
+    """Correct a person's name (audited)."""
+    return person_out(session, people.rename_person(session, admin, person_id, body.display_name))
 
 
 @router.post("/people", response_model=s.PersonOut, status_code=201)
@@ -49,6 +68,13 @@ def create_person(body: s.PersonIn, admin: Person = Depends(require_admin), sess
 def grant_role(person_id: s.PathId, body: s.RoleIn, admin: Person = Depends(require_admin),
                session: Session = get_session):
     return person_out(session, people.grant_role(session, admin, person_id, body.role))
+
+
+@router.delete("/people/{person_id}/roles/{role}", response_model=s.PersonOut)
+def take_role(person_id: s.PathId, role: s.Role, admin: Person = Depends(require_admin),
+              session: Session = get_session):
+    """Take a role away: the person is a learner again (audited)."""
+    return person_out(session, people.take_role(session, admin, person_id, role))
 
 
 @router.post("/people/{person_id}/tokens", response_model=s.TokenOut, status_code=201)
@@ -81,10 +107,11 @@ def sign_out(credentials: HTTPAuthorizationCredentials = Security(bearer), viewe
 
 
 @router.post("/people/{person_id}/identities", response_model=s.PersonOut, status_code=201)
-def link_identity(person_id: s.PathId, body: s.IdentityIn, admin: Person = Depends(require_admin),
+def link_identity(person_id: s.PathId, body: s.LinkIn, admin: Person = Depends(require_admin),
                   session: Session = get_session):
-    """Map a Slack, Teams or web account id to the person."""
-    people.link_identity(session, person_id, body.channel, body.external_id, actor=admin)
+    """Map a Slack (`<team>:<user>`) or Teams (`<tenant>:<user>`) account to the person. One linked to
+    someone else is refused (409) unless `move` is true."""
+    people.link_identity(session, person_id, body.channel, body.external_id, actor=admin, move=body.move)
     return person_out(session, people.get_person(session, person_id))
 
 
