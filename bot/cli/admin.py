@@ -150,10 +150,38 @@ def cmd_take_role(session: Session, args) -> str:
 
 def cmd_issue_token(session: Session, args) -> str:
     p = person(session, args.person)
-    token = people.issue_token(session, p, actor=_admin(session, args))
+    token = people.issue_token(session, p, actor=_admin(session, args), days=args.days, label="command line")
+    row = people.token_record(session, token)
     # the token alone on standard output, so that TOKEN=$(... issue-token ...) works
-    return token, (f"API token for {p.display_name} (id {p.id}, {p.role}), shown only this once; "
-                   "give it to them privately.")
+    return token, (f"API token {row.id} for {p.display_name} (id {p.id}, {p.role}), valid until "
+                   f"{row.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only this once; give it to them privately.")
+
+
+def _token_line(row) -> str:
+    state = (f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at is not None
+             else f"expired {row.expires_at:%Y-%m-%d %H:%M}" if not people.is_valid(row)
+             else f"valid until {row.expires_at:%Y-%m-%d %H:%M}")
+    return f"{row.id:>5}  issued {row.created_at:%Y-%m-%d %H:%M}  {state} UTC  {row.label or ''}".rstrip()
+
+
+def cmd_tokens(session: Session, args) -> str:
+    p = person(session, args.person)
+    rows = people.tokens_of(session, p, _admin(session, args))
+    return "\n".join(_token_line(r) for r in rows) if rows else f"{p.display_name} has no API tokens."
+
+
+def cmd_revoke_token(session: Session, args) -> str:
+    p = person(session, args.person)
+    admin = _admin(session, args)
+    if args.id is None:
+        revoked = people.revoke_tokens(session, p, admin, reason="command line")
+        return (f"Revoked {len(revoked)} token{'' if len(revoked) == 1 else 's'} of {p.display_name} (id {p.id})."
+                if revoked else f"{p.display_name} (id {p.id}) has no valid token to revoke.")
+    owned = [r for r in people.tokens_of(session, p, admin) if r.id == args.id]
+    if not owned:
+        raise UsageError(f"{p.display_name} has no token {args.id}. `{PROG} tokens \"{p.display_name}\"` lists theirs.")
+    people.revoke_token(session, args.id, admin, reason="command line")
+    return f"Revoked token {args.id} of {p.display_name} (id {p.id})."
 
 
 def cmd_link(session: Session, args) -> str:
@@ -202,6 +230,12 @@ def parser() -> argparse.ArgumentParser:
         c.add_argument("role", choices=[r for r in ROLES if name == "give-role" or r != "learner"])
     c = command("issue-token", cmd_issue_token, "a new API token for a person (printed once; only its hash is kept)")
     c.add_argument("person")
+    c.add_argument("--days", type=int, help="how long it stays valid (default API_TOKEN_DAYS, 90)")
+    c = command("tokens", cmd_tokens, "a person's API tokens: when issued, until when valid, or when revoked")
+    c.add_argument("person")
+    c = command("revoke-token", cmd_revoke_token, "revoke a person's tokens at once (all of them, or one with --id)")
+    c.add_argument("person")
+    c.add_argument("--id", type=int, help="only this token (its number in `tokens`)")
     c = command("link", cmd_link, "link a Slack or Teams account to a person, so their messages there are theirs")
     c.add_argument("person")
     c.add_argument("channel", choices=[ch for ch in CHANNELS if ch in people.ACCOUNT_SHAPES])

@@ -123,3 +123,24 @@ def test_as_a_process(tmp_path):
     assert done.returncode == 0 and "issue-token" in done.stdout and "give-role" in done.stdout
     done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "python -m bot admin" in done.stderr
+
+
+def test_tokens_issued_listed_and_revoked(run, db_url):
+    run("create", "Dana Okafor", "--role", "admin")
+    run("create", "Asha Khan", "--role", "assessor")
+    code, first, note = run("issue-token", "Asha", "--days", "7")
+    assert code == 0 and note.startswith("API token 1 for Asha Khan (id 2, assessor), valid until ")
+    second = run("issue-token", "Asha")[1]
+    listing = run("tokens", "Asha")[1].splitlines()
+    assert len(listing) == 2 and all("valid until" in line and "command line" in line for line in listing)
+    assert run("revoke-token", "Asha", "--id", "1")[1] == "Revoked token 1 of Asha Khan (id 2)."
+    token_of = lambda t: read(db_url, lambda s: people.person_for_token(s, t))  # noqa: E731
+    assert token_of(first) is None and token_of(second).display_name == "Asha Khan"
+    assert "revoked" in run("tokens", "Asha")[1].splitlines()[0]
+    code, _, err = run("revoke-token", "Dana", "--id", "2")  # not Dana's token
+    assert code == 2 and "Dana Okafor has no token 2" in err and token_of(second) is not None
+    assert run("revoke-token", "Asha")[1] == "Revoked 1 token of Asha Khan (id 2)."
+    assert token_of(second) is None
+    assert run("revoke-token", "Asha")[1] == "Asha Khan (id 2) has no valid token to revoke."
+    code, _, err = run("issue-token", "Asha", "--days", "0")
+    assert code == 2 and "between 1 and 3650 days" in err
