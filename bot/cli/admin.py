@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import RecordsError
+from bot.records import enrolment as enrolments
 from bot.records import people
 from bot.records.db import database_url, migrate, transaction
 from bot.records.models import CHANNELS, ROLES, Person
@@ -117,10 +118,30 @@ def cmd_find(session: Session, args) -> str:
 
 def cmd_show(session: Session, args) -> str:
     p = person(session, args.person)
+    if args.id:
+        return str(p.id)  # for scripts: SAM_ID=$(... show "Sam Patel" --id)
     lines = [f"{p.display_name} (id {p.id}), {p.role}, created {p.created_at:%Y-%m-%d %H:%M} UTC"]
     accounts = people.identities_of(session, p)
     lines += [f"  account: {i.channel} {i.external_id}" for i in accounts] or ["  no chat accounts linked"]
+    if p.role == "learner":
+        for e in enrolments.enrolments_of(session, p):
+            assessor = session.get(Person, e.assessor_id) if e.assessor_id else None
+            lines.append(f"  enrolled on {e.source_id}" + (f", assessor {assessor.display_name} (id {assessor.id})"
+                                                          if assessor else ", no assessor named"))
     return "\n".join(lines)
+
+
+def cmd_enrol(session: Session, args) -> str:
+    learner = person(session, args.learner)
+    assessor = person(session, args.assessor) if args.assessor else None
+    if assessor is not None and assessor.role != "assessor":
+        raise UsageError(f"{assessor.display_name} is {_a(assessor.role)}, not an assessor.")
+    known = enrolments.known_sources(session)
+    if args.qualification not in known:
+        raise UsageError(f"Unknown qualification '{args.qualification}'. Known: {', '.join(known)}.")
+    e = enrolments.enrol(session, learner, args.qualification, assessor, actor=_admin(session, args))
+    return (f"{learner.display_name} (id {learner.id}) is enrolled on {e.source_id}"
+            + (f" with {assessor.display_name} (id {assessor.id}) as assessor." if assessor else "."))
 
 
 def cmd_rename(session: Session, args) -> str:
@@ -218,8 +239,13 @@ def parser() -> argparse.ArgumentParser:
     c = command("find", cmd_find, "people whose name matches, loosely ('Sam' finds 'Sam Patel')")
     c.add_argument("text")
     c.add_argument("--role", choices=ROLES)
-    c = command("show", cmd_show, "one person: role and chat accounts")
+    c = command("show", cmd_show, "one person: role, chat accounts and enrolments")
     c.add_argument("person")
+    c.add_argument("--id", action="store_true", help="print only their id")
+    c = command("enrol", cmd_enrol, "enrol a learner on a qualification, optionally naming their assessor")
+    c.add_argument("learner")
+    c.add_argument("qualification", help="its id, e.g. sfj-l2 (an unknown id lists the known ones)")
+    c.add_argument("--assessor", help="the assessor who will assess them")
     c = command("rename", cmd_rename, "correct a person's name")
     c.add_argument("person")
     c.add_argument("new_name")

@@ -4,8 +4,9 @@ from RASA_URL), so the page needs no cross-origin access to the Rasa server.
 
 The page keeps its sender id ("web:<uuid>") and the conversation in the browser's localStorage.
 The proxy accepts only web: sender ids, so the page cannot speak as a Slack or Teams user. Such a
-chat is an anonymous learner's; staff sign in on the page with their API token (kept in the tab's
-sessionStorage), which the proxy passes on to Rasa as `Authorization: Bearer` (issue 14.1, 18).
+chat is an anonymous learner's; staff sign in on the page with their API token, exchanged for a web
+chat session token (bot/api/web/signin.py) kept in the tab's sessionStorage with the staff member's
+conversation, which the proxy passes on to Rasa as `Authorization: Bearer` (issue 14.1, 18).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 
 from bot.api.schemas import PROBLEMS, Problem
+from bot.api.web import signin
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,9 @@ class ChatMessage(BaseModel):
 
 class ChatOut(BaseModel):
     messages: list[ChatMessage]
+
+
+router.include_router(signin.router)
 
 
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)

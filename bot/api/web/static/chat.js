@@ -20,9 +20,13 @@
 
   var busy = false;
 
-  // ---- staff sign-in: an API token, kept for this tab only, checked with GET /api/me ------------
+  // ---- staff sign-in: an API token exchanged for a web chat session token (POST /chat/api/session).
+  // Only the session token is kept, for this tab; signing out revokes it (DELETE /api/me/token).
+  // A signed-in conversation is kept in sessionStorage, apart from the anonymous one in localStorage,
+  // so it is gone when the tab closes or the person signs out.
 
-  var TOKEN_KEY = "csa.chat.token";
+  var TOKEN_KEY = "csa.chat.session";
+  var ROLE_NAMES = { learner: "learner", assessor: "assessor", iqa: "IQA", admin: "admin" };
   var who = document.getElementById("who");
   var signin = document.getElementById("signin");
   var tokenInput = document.getElementById("token");
@@ -32,15 +36,22 @@
     try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
   }
 
+  function setToken(value) {
+    try {
+      if (value) sessionStorage.setItem(TOKEN_KEY, value);
+      else sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* without storage the session lasts until the page is left */ }
+  }
+
   function showSignedIn(person) {
-    who.textContent = person ? "Signed in as " + person.display_name + " (" + person.role + ")."
+    who.textContent = person ? "Signed in as " + person.display_name + " (" + (ROLE_NAMES[person.role] || person.role) + ")."
                              : "Not signed in: you chat as a learner.";
     signin.hidden = !!person;
     signout.hidden = !person;
   }
 
-  function checkToken(value) {
-    return fetch("/api/me", { headers: { "Authorization": "Bearer " + value } }).then(function (resp) {
+  function call(method, path, bearer) {
+    return fetch(path, { method: method, headers: { "Authorization": "Bearer " + bearer } }).then(function (resp) {
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (!resp.ok) throw new Error((data && typeof data.detail === "string") ? data.detail : "That token is not valid.");
         return data;
@@ -52,26 +63,28 @@
     event.preventDefault();
     var value = tokenInput.value.trim();
     if (!value) return;
-    checkToken(value).then(function (person) {
-      try { sessionStorage.setItem(TOKEN_KEY, value); } catch (e) { /* the token is needed for every message */ }
+    call("POST", "/chat/api/session", value).then(function (session) {
       tokenInput.value = "";
-      showSignedIn(person);
+      setToken(session.token);
+      showSignedIn(session);
+      restart();  // a signed-in conversation of its own
     }).catch(function (error) {
       who.textContent = "Not signed in: " + error.message;
     });
   });
 
   signout.addEventListener("click", function () {
-    try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
-    showSignedIn(null);
-  });
-
-  if (token()) {
-    checkToken(token()).then(showSignedIn).catch(function () {
-      try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing kept */ }
+    var value = token();
+    var done = function () {
+      setToken(null);
+      clear(sessionStorage);
       showSignedIn(null);
-    });
-  }
+      who.textContent = "Signed out. Not signed in: you chat as a learner.";
+      show();  // back to this browser's anonymous conversation
+    };
+    if (value) call("DELETE", "/api/me/token", value).then(done, done);  // an expired session is signed out too
+    else done();
+  });
 
   // ---- storage -------------------------------------------------------------------------------
 
@@ -85,9 +98,12 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  // The conversation (sender id and history) lives in sessionStorage while signed in, else in localStorage.
+  function store() { return token() ? sessionStorage : localStorage; }
+
   function load(key, fallback) {
     try {
-      var raw = localStorage.getItem(key);
+      var raw = store().getItem(key);
       return raw === null ? fallback : JSON.parse(raw);
     } catch (e) {
       return fallback;
@@ -95,7 +111,11 @@
   }
 
   function save(key, value) {
-    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: keep going */ }
+    try { store().setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: keep going */ }
+  }
+
+  function clear(storage) {
+    try { storage.removeItem(SENDER_KEY); storage.removeItem(HISTORY_KEY); } catch (e) { /* nothing kept */ }
   }
 
   function sender() {
@@ -107,8 +127,12 @@
     return id;
   }
 
-  var history = load(HISTORY_KEY, []);
-  if (!Array.isArray(history)) history = [];
+  var history = [];
+
+  function loadHistory() {
+    history = load(HISTORY_KEY, []);
+    if (!Array.isArray(history)) history = [];
+  }
 
   function remember(entry) {
     history.push(entry);
@@ -306,22 +330,43 @@
   });
   input.addEventListener("input", autosize);
 
-  restartButton.addEventListener("click", function () {
-    if (!window.confirm("Start a new conversation? This clears the conversation shown here.")) return;
+  function restart() {
     history = [];
     save(HISTORY_KEY, history);
     save(SENDER_KEY, "web:" + uuid4());
     messages.textContent = "";
     send("/greet", null);
     input.focus();
+  }
+
+  restartButton.addEventListener("click", function () {
+    if (!window.confirm("Start a new conversation? This clears the conversation shown here.")) return;
+    restart();
   });
 
-  history.forEach(function (entry, i) { render(entry, i); });
-  scrollToEnd();
-  // After a reload only the last answer's quick replies stay usable (earlier ones were passed by).
-  var items = log.querySelectorAll(".msg");
-  Array.prototype.forEach.call(items, function (li, i) {
-    if (i < items.length - 1) Array.prototype.forEach.call(li.querySelectorAll(".choice"), function (b) { b.disabled = true; });
-  });
-  if (!history.length) send("/greet", null);
+  // The conversation of the current store, as it was left: a new one is greeted.
+  function show() {
+    loadHistory();
+    messages.textContent = "";
+    history.forEach(function (entry, i) { render(entry, i); });
+    scrollToEnd();
+    // After a reload only the last answer's quick replies stay usable (earlier ones were passed by).
+    var items = log.querySelectorAll(".msg");
+    Array.prototype.forEach.call(items, function (li, i) {
+      if (i < items.length - 1) Array.prototype.forEach.call(li.querySelectorAll(".choice"), function (b) { b.disabled = true; });
+    });
+    if (!history.length) send("/greet", null);
+  }
+
+  if (token()) {
+    // a reload keeps the session while it is valid; an expired or revoked one falls back to anonymous
+    call("GET", "/api/me", token()).then(function (person) { showSignedIn(person); show(); }, function () {
+      setToken(null);
+      clear(sessionStorage);
+      showSignedIn(null);
+      show();
+    });
+  } else {
+    show();
+  }
 })();
