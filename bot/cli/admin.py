@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import RecordsError
+from bot.records import access
 from bot.records import enrolment as enrolments
 from bot.records import people
 from bot.records.db import database_url, migrate, transaction
@@ -123,12 +124,30 @@ def cmd_show(session: Session, args) -> str:
     lines = [f"{p.display_name} (id {p.id}), {p.role}, created {p.created_at:%Y-%m-%d %H:%M} UTC"]
     accounts = people.identities_of(session, p)
     lines += [f"  account: {i.channel} {i.external_id}" for i in accounts] or ["  no chat accounts linked"]
+    if p.role == "assessor":
+        learners = access.assigned_learners(session, p)
+        lines.append("  learners: " + ("; ".join(f"{l.display_name} (id {l.id})" for l in learners) or "none assigned"))
     if p.role == "learner":
+        assessors = access.assessors_of(session, p)
+        lines.append("  assessors: " + ("; ".join(f"{a.display_name} (id {a.id})" for a in assessors) or "none assigned"))
         for e in enrolments.enrolments_of(session, p):
             assessor = session.get(Person, e.assessor_id) if e.assessor_id else None
             lines.append(f"  enrolled on {e.source_id}" + (f", assessor {assessor.display_name} (id {assessor.id})"
                                                           if assessor else ", no assessor named"))
     return "\n".join(lines)
+
+
+def cmd_assign(session: Session, args) -> str:
+    learner, assessor = person(session, args.learner), person(session, args.to)
+    access.assign(session, _admin(session, args), assessor, learner)
+    return f"{learner.display_name} (id {learner.id}) is assigned to {assessor.display_name} (id {assessor.id})."
+
+
+def cmd_unassign(session: Session, args) -> str:
+    learner, assessor = person(session, args.learner), person(session, args.from_)
+    if not access.unassign(session, _admin(session, args), assessor, learner):
+        return f"{learner.display_name} was not assigned to {assessor.display_name}: nothing changed."
+    return f"{learner.display_name} (id {learner.id}) is no longer assigned to {assessor.display_name} (id {assessor.id})."
 
 
 def cmd_enrol(session: Session, args) -> str:
@@ -242,6 +261,12 @@ def parser() -> argparse.ArgumentParser:
     c = command("show", cmd_show, "one person: role, chat accounts and enrolments")
     c.add_argument("person")
     c.add_argument("--id", action="store_true", help="print only their id")
+    c = command("assign", cmd_assign, "assign a learner to an assessor, who may then run their discussions")
+    c.add_argument("learner")
+    c.add_argument("--to", required=True, metavar="ASSESSOR")
+    c = command("unassign", cmd_unassign, "take a learner from an assessor")
+    c.add_argument("learner")
+    c.add_argument("--from", dest="from_", required=True, metavar="ASSESSOR")
     c = command("enrol", cmd_enrol, "enrol a learner on a qualification, optionally naming their assessor")
     c.add_argument("learner")
     c.add_argument("qualification", help="its id, e.g. sfj-l2 (an unknown id lists the known ones)")

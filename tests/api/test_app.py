@@ -35,6 +35,8 @@ PATHS = {
     "/api/people/{person_id}": {"get", "patch"},  # #18.1: find, list and rename people
     "/api/people/{person_id}/roles": {"post"},
     "/api/people/{person_id}/roles/{role}": {"delete"},
+    "/api/people/{assessor_id}/learners": {"get"},  # #18.1: an assessor's learners
+    "/api/people/{assessor_id}/learners/{learner_id}": {"put", "delete"},
     "/api/people/{person_id}/tokens": {"get", "post"},
     "/api/tokens/{token_id}": {"delete"},  # #14.7: revoke
     "/api/me/token": {"delete"},  # #14.7: sign out

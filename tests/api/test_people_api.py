@@ -51,3 +51,19 @@ def test_bad_people_requests(world):
                      json={"channel": "slack", "external_id": "U-PRIYA"})
     assert bad.status_code == 422 and "<team id>:<user id>" in bad.json()["detail"]
     assert world.call("admin", "GET", "/api/people", params={"q": "Nobody At All"}).json() == []
+
+
+def test_assigning_learners_to_an_assessor(world):
+    other, priya = world.ids["other_assessor"], world.ids["learner"]
+    assert [p["display_name"] for p in world.call("admin", "GET", f"/api/people/{other}/learners").json()] == \
+        ["Other Learner"]
+    assigned = world.call("admin", "PUT", f"/api/people/{other}/learners/{priya}")
+    assert assigned.status_code == 200 and [p["display_name"] for p in assigned.json()] == ["Other Learner", "Priya Learner"]
+    assert world.call("other_assessor", "GET", f"/api/learners/{priya}/progress").status_code == 200  # she reaches Priya
+    taken = world.call("admin", "DELETE", f"/api/people/{other}/learners/{priya}")
+    assert taken.status_code == 200 and [p["display_name"] for p in taken.json()] == ["Other Learner"]
+    assert world.call("other_assessor", "GET", f"/api/learners/{priya}/progress").status_code == 403
+    bad = world.call("admin", "PUT", f"/api/people/{priya}/learners/{other}")
+    assert bad.status_code == 422 and "not as an assessor" in bad.json()["detail"]
+    with world.session() as s:
+        assert [e.action for e in audit.entries(s, "assignment")][-2:] == ["assignment.create", "assignment.remove"]

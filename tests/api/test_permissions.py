@@ -69,6 +69,10 @@ WRITES = {
     "grant role": ("POST", "/api/people/{other_learner}/roles", lambda w, role: {"role": "assessor"},
                    ADMIN_ONLY | {"admin": 200}),
     "issue token": ("POST", "/api/people/{learner}/tokens", lambda w, role: None, ADMIN_ONLY | {"admin": 201}),
+    "assign": ("PUT", "/api/people/{other_assessor}/learners/{learner}", lambda w, role: None,
+               ADMIN_ONLY | {"admin": 200}),
+    "unassign": ("DELETE", "/api/people/{assessor}/learners/{learner}", lambda w, role: None,
+                 ADMIN_ONLY | {"admin": 200}),
     "rename person": ("PATCH", "/api/people/{other_learner}", lambda w, role: {"display_name": "Olu Learner"},
                       ADMIN_ONLY | {"admin": 200}),
     "take role": ("DELETE", "/api/people/{other_assessor}/roles/assessor", lambda w, role: None,
@@ -85,7 +89,8 @@ WRITES = {
 
 def fill(w: World, path: str) -> str:
     return path.format(learner=w.ids["learner"], other_learner=w.ids["other_learner"], d_open=w.d_open,
-                       d_signed=w.d_signed, d_other=w.d_other, other_assessor=w.ids["other_assessor"])
+                       d_signed=w.d_signed, d_other=w.d_other, other_assessor=w.ids["other_assessor"],
+                       assessor=w.ids["assessor"])
 
 
 @pytest.mark.parametrize("endpoint", READS)

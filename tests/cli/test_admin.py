@@ -144,3 +144,25 @@ def test_tokens_issued_listed_and_revoked(run, db_url):
     assert run("revoke-token", "Asha")[1] == "Asha Khan (id 2) has no valid token to revoke."
     code, _, err = run("issue-token", "Asha", "--days", "0")
     assert code == 2 and "between 1 and 3650 days" in err
+
+
+def test_assign_and_unassign(run, db_url):
+    from bot.records import access
+
+    run("create", "Dana Okafor", "--role", "admin")
+    run("create", "Asha Khan", "--role", "assessor")
+    run("create", "Sam Patel")
+    assert run("assign", "Sam", "--to", "Asha")[1] == "Sam Patel (id 3) is assigned to Asha Khan (id 2)."
+    assert read(db_url, lambda s: access.is_assigned(s, 2, 3))
+    assert "learners: Sam Patel (id 3)" in run("show", "Asha")[1]
+    assert "assessors: Asha Khan (id 2)" in run("show", "Sam")[1]
+    code, _, err = run("assign", "Asha", "--to", "Sam")
+    assert code == 2 and "not as an assessor" in err
+    assert run("unassign", "Sam", "--from", "Asha")[1] == "Sam Patel (id 3) is no longer assigned to Asha Khan (id 2)."
+    assert not read(db_url, lambda s: access.is_assigned(s, 2, 3))
+    assert run("unassign", "Sam", "--from", "Asha")[1] == "Sam Patel was not assigned to Asha Khan: nothing changed."
+    assert run("enrol", "Sam", "sfj-l2", "--assessor", "Asha")[1] == \
+        "Sam Patel (id 3) is enrolled on sfj-l2 with Asha Khan (id 2) as assessor."
+    assert read(db_url, lambda s: access.is_assigned(s, 2, 3))  # naming the assessor assigns
+    code, _, err = run("enrol", "Sam", "nope")
+    assert code == 2 and "Unknown qualification 'nope'. Known: sfj-l2" in err

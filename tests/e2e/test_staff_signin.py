@@ -1,7 +1,8 @@
 """Staff in the web chat (#18.3), in Chromium through the real stack: an assessor signs in with the API
 token an admin issued; the page says who is signed in and in which role, and the conversation is a new
 one of theirs; signing out revokes the session token (the API token stays valid) and brings back the
-browser's anonymous learner conversation, which stays anonymous. axe-core finds nothing signed in."""
+browser's anonymous learner conversation, which stays anonymous. An IQA signs in the same way.
+axe-core finds nothing signed in."""
 from __future__ import annotations
 
 import uuid
@@ -68,4 +69,13 @@ def test_an_assessor_signs_in_and_out_of_the_web_chat(browser, stack):
     replies, _ = chat.say("Start a professional discussion with Nobody Atall on unit 206")
     assert any("needs the assessor role" in line for line in replies)  # anonymous again: a learner's chat
     assert violations(page) == []
+
+    # an IQA signs in the same way and is shown as one
+    status, iqa = api(stack, "POST", "/api/people", {"display_name": f"Lee Chen {suffix}", "role": "iqa"})
+    assert status == 201, iqa
+    page.get_by_label("Staff API token").fill(api(stack, "POST", f"/api/people/{iqa['id']}/tokens")[1]["token"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_function("() => /Signed in as/.test(document.getElementById('who').textContent)")
+    chat.wait_idle()
+    assert who.inner_text() == f"Signed in as Lee Chen {suffix} (IQA)."
     assert chat.errors == []

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.api import schemas as s
 from bot.api.auth import bearer, current_person, get_session, require_admin
+from bot.records import access
 from bot.records import enrolment as enrolments
 from bot.records import people
 from bot.domain.errors import Invalid
@@ -113,6 +114,28 @@ def link_identity(person_id: s.PathId, body: s.LinkIn, admin: Person = Depends(r
     someone else is refused (409) unless `move` is true."""
     people.link_identity(session, person_id, body.channel, body.external_id, actor=admin, move=body.move)
     return person_out(session, people.get_person(session, person_id))
+
+
+@router.get("/people/{assessor_id}/learners", response_model=list[s.PersonOut])
+def assigned_learners(assessor_id: s.PathId, admin: Person = Depends(require_admin), session: Session = get_session):
+    """The learners assigned to an assessor."""
+    return [person_out(session, p) for p in access.assigned_learners(session, assessor_id)]
+
+
+@router.put("/people/{assessor_id}/learners/{learner_id}", response_model=list[s.PersonOut])
+def assign(assessor_id: s.PathId, learner_id: s.PathId, admin: Person = Depends(require_admin),
+           session: Session = get_session):
+    """Assign a learner to an assessor (audited; again changes nothing). Returns the assessor's learners."""
+    access.assign(session, admin, assessor_id, learner_id)
+    return [person_out(session, p) for p in access.assigned_learners(session, assessor_id)]
+
+
+@router.delete("/people/{assessor_id}/learners/{learner_id}", response_model=list[s.PersonOut])
+def unassign(assessor_id: s.PathId, learner_id: s.PathId, admin: Person = Depends(require_admin),
+             session: Session = get_session):
+    """Take a learner from an assessor (audited). Returns the assessor's learners."""
+    access.unassign(session, admin, assessor_id, learner_id)
+    return [person_out(session, p) for p in access.assigned_learners(session, assessor_id)]
 
 
 @router.post("/enrolments", response_model=s.EnrolmentOut, status_code=201)
