@@ -103,7 +103,8 @@ def test_read_matrix(world, endpoint):
 def _write(world: World, endpoint: str, role: str):
     method, path, body, expected = WRITES[endpoint]
     response = world.call(role, method, fill(world, path), json=body(world, role))
-    assert isinstance(response.json().get("detail", ""), str)
+    body = response.json()
+    assert not isinstance(body, dict) or isinstance(body.get("detail", ""), str)  # some answers are lists
     return response.status_code, expected[role], response.text
 
 
