@@ -76,7 +76,7 @@ def test_bad_answers(world, body, status, words):
 @pytest.mark.parametrize("path, body, status, words", [
     ("/api/discussions/{d_open}/decisions", {"criterion_ref": "1.2", "outcome": "maybe"}, 422,
      "outcome: Input should be 'met', 'not_yet_met' or 'skipped'"),
-    ("/api/discussions/{d_open}/signoffs", {"role": "witness"}, 422, "role: Input should be 'assessor' or 'learner'"),
+    ("/api/discussions/{d_open}/signoffs", {"role": "witness"}, 422, "role: Input should be 'assessor', 'learner' or 'iqa'"),
     ("/api/discussions/{d_open}/amendments", {"criterion_ref": "1.1", "field": "reason", "new": "x", "reason": "y"},
      409, "not been signed off yet"),
     ("/api/discussions/{d_signed}/amendments", {"criterion_ref": "1.1", "field": "question", "new": "x", "reason": "y"},
