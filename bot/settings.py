@@ -13,6 +13,8 @@ from typing import Optional
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.limits import DEFAULT_MAX_REQUEST_BYTES
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -31,6 +33,7 @@ class Settings(BaseSettings):
     # (awarding bodies commonly ask centres to keep assessment decisions for three years)
     record_retention_years: int = Field(3, ge=0, le=100)
     api_token_days: int = Field(90, ge=1, le=3650)  # how long an API token stays valid after it is issued
+    max_request_bytes: int = Field(DEFAULT_MAX_REQUEST_BYTES, ge=1024)  # every request body (bot/limits.py)
 
     @property
     def public_url(self) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.api import errors
 from bot.api.routers import admin, catalogue, catalogue_imports, discussions, health, privacy, progress
 from bot.api.bootstrap import bootstrap_admin
+from bot.api.limits import BodyLimit
 from bot.records.db import engine_for, migrate, session_factory, transaction
 from bot.settings import Settings
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     app.state.engine = engine_for(settings.database_url)
     app.state.sessions = session_factory(settings.database_url)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for module in (health, catalogue, catalogue_imports, progress, discussions, admin, privacy):
         app.include_router(module.router)
 

@@ -370,6 +370,8 @@ class AmendmentIn(Body):
     field: Literal["answer", "decision", "reason"]
     new: LongText
     reason: LongText
+    client_msg_id: Optional[Name] = Field(default=None, description="repeat a request with the same id: amended once "
+                                          "(or send the header Idempotency-Key)")
 
 
 class DiscussionSummary(BaseModel):

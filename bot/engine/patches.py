@@ -13,6 +13,9 @@ the time goes", has the profile that found them):
 - Once the model is loaded, everything alive is moved out of the garbage collector's sight
   (gc.freeze). The model leaves millions of objects that live as long as the server; a full
   collection walked them all, holding up every conversation on the server for about 0.3 s.
+
+And one that changes what Rasa accepts: request bodies are limited to MAX_REQUEST_BYTES (default
+1 MiB) instead of Sanic's 100 MB, refused with a 413 that says so (bot/engine/limits.py).
 """
 from __future__ import annotations
 
@@ -65,9 +68,13 @@ def apply() -> None:
     from rasa.core import run
     from rasa.core.actions.action import RemoteAction
 
+    from bot.engine.limits import limiting
+
     RemoteAction._validate_action_result = _validate_action_result
     if not getattr(run.load_agent_on_start, "__wrapped__", None):
         run.load_agent_on_start = _freezing_after(run.load_agent_on_start)
+    if not getattr(run.configure_app, "__wrapped__", None):
+        run.configure_app = limiting(run.configure_app)  # one body limit (bot/engine/limits.py)
 
 
 def main() -> None:

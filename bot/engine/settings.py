@@ -7,6 +7,8 @@ from typing import Mapping, Optional
 
 from pydantic import BaseSettings
 
+from bot.limits import DEFAULT_MAX_REQUEST_BYTES
+
 OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 LOGIN_URL = "https://login.microsoftonline.com"
 SLACK_API_URL = "https://slack.com/api/"
@@ -26,6 +28,7 @@ class EngineSettings(BaseSettings):
     # signs socket.io session ids (bot/engine/channels/identity.py); shared by every Rasa server of a
     # profile so that a widget's session survives a move to another server. Empty: random per process.
     socketio_session_secret: str = ""
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES  # every request body (bot/limits.py, bot/engine/limits.py)
     csa_profile: str = ""  # "production" or empty (bot/launch/profile.py); the Teams channel is stricter in production
 
 

@@ -632,9 +632,10 @@ def sign(session: Session, discussion: DiscussionLike, person: PersonLike, role:
 
 
 def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: str, new: str, reason: str,
-          by: PersonLike, *, unit: Optional[str] = None) -> Amendment:
+          by: PersonLike, *, unit: Optional[str] = None, client_msg_id: Optional[str] = None) -> Amendment:
     """Change a signed record: field "answer" (new text), "decision" (met/not_yet_met/skipped) or
-    "reason" (the decision's reason). Needs a reason; the change is also a new answer/decision version."""
+    "reason" (the decision's reason). Needs a reason; the change is also a new answer/decision version.
+    The same client_msg_id twice (a retried request) amends once: the first amendment is returned."""
     d = get(session, discussion)
     if d.status != "signed":
         raise Conflict("This discussion has not been signed off yet, so change it directly; "
@@ -650,6 +651,8 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
 
     def work() -> Amendment:
         _locked(session, d)
+        if (done := _by_client_id(session, Amendment, d, client_msg_id)) is not None:
+            return done  # a retried request: already amended
         model = Answer if field_name == "answer" else Decision
         latest, version = _next_version(session, model, d, pc)
         if field_name == "reason" and latest is None:
@@ -657,7 +660,8 @@ def amend(session: Session, discussion: DiscussionLike, ref: str, field_name: st
         old = (latest.text if field_name == "answer" else latest.outcome if field_name == "decision"
                else latest.reason) if latest else None
         amendment = Amendment(discussion_id=d.id, unit_ref=pc.unit_ref, criterion_ref=pc.criterion_ref,
-                              field=field_name, old=old, new=value, reason=why, amended_by=who.id)
+                              field=field_name, old=old, new=value, reason=why, amended_by=who.id,
+                              client_msg_id=client_msg_id)
         session.add(amendment)
         session.flush()
         if field_name == "answer":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,17 @@ def export(discussion_id: s.PathId, format: Literal["pdf", "csv", "json"] = "pdf
                     headers={"Content-Disposition": f'attachment; filename="discussion-{d.id}.{format}"'})
 
 
+# A retried POST (a timeout, a proxy's retry) records once: the same key twice returns the first record.
+IdempotencyKey = Annotated[Optional[str], Header(alias="Idempotency-Key", min_length=1, max_length=200,
+                                                 description="the same key twice records once (as client_msg_id)")]
+
+
+def _key(client_msg_id: Optional[str], header: Optional[str]) -> Optional[str]:
+    if client_msg_id and header and client_msg_id != header:
+        raise HTTPException(422, "Invalid request: the Idempotency-Key header and client_msg_id differ; send one of them.")
+    return client_msg_id or header
+
+
 @router.post("", response_model=s.DiscussionOut, status_code=201)
 def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), session: Session = get_session):
     """Plan and open a discussion: every criterion of the units (or chosen outcomes), in specification order."""
@@ -90,20 +101,21 @@ def start(body: s.DiscussionIn, viewer: Person = Depends(current_person), sessio
 
 @router.post("/{discussion_id}/answers", response_model=s.AnswerOut, status_code=201)
 def answer(discussion_id: s.PathId, body: s.AnswerIn, viewer: Person = Depends(current_person),
-           session: Session = get_session):
+           session: Session = get_session, idempotency_key: IdempotencyKey = None):
     """Record the learner's answer for a criterion (added to what is there; the same client_msg_id twice records once)."""
     d = discussion_for(session, viewer, discussion_id)
-    return discussions.record_answer(session, d, body.criterion_ref, body.text, viewer, body.client_msg_id,
+    return discussions.record_answer(session, d, body.criterion_ref, body.text, viewer,
+                                     _key(body.client_msg_id, idempotency_key),
                                      unit=body.unit_ref, question=body.question)
 
 
 @router.post("/{discussion_id}/decisions", response_model=s.DecisionOut, status_code=201)
 def decision(discussion_id: s.PathId, body: s.DecisionIn, viewer: Person = Depends(current_person),
-             session: Session = get_session):
+             session: Session = get_session, idempotency_key: IdempotencyKey = None):
     """Met, not yet met (with a reason) or skipped, by an assessor."""
     d = discussion_for(session, viewer, discussion_id)
     return discussions.decide(session, d, body.criterion_ref, body.outcome, body.reason, viewer,
-                              unit=body.unit_ref, client_msg_id=body.client_msg_id)
+                              unit=body.unit_ref, client_msg_id=_key(body.client_msg_id, idempotency_key))
 
 
 @router.post("/{discussion_id}/signoffs", response_model=s.SignOffOut, status_code=201)
@@ -117,11 +129,13 @@ def sign_off(discussion_id: s.PathId, body: s.SignOffIn, viewer: Person = Depend
 
 @router.post("/{discussion_id}/amendments", response_model=s.AmendmentOut, status_code=201)
 def amendment(discussion_id: s.PathId, body: s.AmendmentIn, viewer: Person = Depends(current_person),
-              session: Session = get_session):
+              session: Session = get_session, idempotency_key: IdempotencyKey = None):
     """Change a signed record (answer, decision or reason) with a reason; the change is audited. It undoes
-    the learner's confirmation and an IQA's signature, if given (`signatures_undone`, `note`)."""
+    the learner's confirmation and an IQA's signature, if given (`signatures_undone`, `note`).
+    The same Idempotency-Key (or client_msg_id) twice amends once and returns the first amendment."""
     d = discussion_for(session, viewer, discussion_id)
-    a = discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer, unit=body.unit_ref)
+    a = discussions.amend(session, d, body.criterion_ref, body.field, body.new, body.reason, viewer, unit=body.unit_ref,
+                         client_msg_id=_key(body.client_msg_id, idempotency_key))
     return s.AmendmentOut.model_validate(a).model_copy(update={
         "signatures_undone": [x.role for x in discussions.undone_by(session, a)],
         "note": discussions.undone_note(session, a)})

@@ -69,6 +69,7 @@ class GuardedSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(guarded)
         sio = self.sio
         sio.eio.allow_upgrades = False
+        sio.eio.max_http_buffer_size = engine_settings().max_request_bytes  # as Sanic's (bot/engine/limits.py)
 
         ids = SessionIds(engine_settings().socketio_session_secret)
         confirmed: dict[str, str] = {}  # socket id -> the session it was confirmed in
