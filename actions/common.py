@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from rasa_sdk.executor import CollectingDispatcher
+
+from bot.logsafe import failure
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,6 @@ def safely(dispatcher: CollectingDispatcher, fn, *args):
         return fn(*args)
     except Exception as error:  # noqa: BLE001 - the user gets a clear reply, the log gets the type
         # frames only, never the exception message: it may quote what the learner typed
-        log.error("turn failed: %s\n%s", type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+        log.error("turn failed: %s", failure(error))
         dispatcher.utter_message(text=SORRY)
         return None

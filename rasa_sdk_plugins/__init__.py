@@ -22,7 +22,10 @@ def authorised(header: str, token: str) -> bool:
 
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
+    from bot.logsafe import install
     from bot.settings import Settings
+
+    install()  # nothing personal in the action server's log (bot/logsafe.py)
 
     token = Settings().action_server_token or ""
     if not token:

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import logsafe
 from bot.api import errors
 from bot.api.routers import admin, catalogue, catalogue_imports, discussions, health, privacy, progress
 from bot.api.bootstrap import bootstrap_admin
@@ -30,6 +31,7 @@ conversational assessment assistant. Authenticate with `Authorization: Bearer <t
 def create_app(settings: Settings | None = None, **overrides) -> FastAPI:
     """overrides: database_url, admin_token, rasa_url (else from the environment)."""
     settings = settings or Settings(**{k: v for k, v in overrides.items() if v is not None})
+    logsafe.install()  # nothing personal in the API's log, uvicorn's access log included (bot/logsafe.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

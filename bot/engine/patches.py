@@ -15,7 +15,8 @@ the time goes", has the profile that found them):
   collection walked them all, holding up every conversation on the server for about 0.3 s.
 
 And one that changes what Rasa accepts: request bodies are limited to MAX_REQUEST_BYTES (default
-1 MiB) instead of Sanic's 100 MB, refused with a 413 that says so (bot/engine/limits.py).
+1 MiB) instead of Sanic's 100 MB, refused with a 413 that says so (bot/engine/limits.py); and
+the log holds nothing personal (bot/engine/logs.py).
 """
 from __future__ import annotations
 
@@ -68,7 +69,10 @@ def apply() -> None:
     from rasa.core import run
     from rasa.core.actions.action import RemoteAction
 
+    from bot.engine import logs
     from bot.engine.limits import limiting
+
+    logs.install()  # nothing personal in the log (bot/engine/logs.py)
 
     RemoteAction._validate_action_result = _validate_action_result
     if not getattr(run.load_agent_on_start, "__wrapped__", None):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from dataclasses import replace
 from typing import Callable
 
 from bot.domain.replies import Reply
+from bot.logsafe import failure
 
 from . import (assessment, asks, cite, criterion, evidence, passages, pool, qualification, remaining, resolve, route,
                smalltalk, unheld, unit_info, units)
@@ -132,9 +132,8 @@ def respond(intent: str, text: str, entities: dict[str, list[str]] | None, ctx: 
         answer.replies = fit(answer.replies)  # a safety net: the modules page their long answers themselves
         return answer
     except Exception as error:  # noqa: BLE001 - a reply must always go back to the chat; the log gets the trace
-        # the frames and the error type, never the message text (nor the error's message: it may quote it)
-        log.error("answer failed: intent=%s length=%d %s\n%s", intent, len(text or ""), type(error).__name__,
-                  "".join(traceback.format_tb(error.__traceback__)))
+        # the length, the error type and frames, never the message text (nor the error's message: it may quote it)
+        log.error("answer failed: intent=%s length=%d %s", intent, len(text or ""), failure(error))
         return Answer([Reply("Sorry, something went wrong while I looked that up. Please try again, or ask in "
                              "other words.")])
 

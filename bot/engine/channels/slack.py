@@ -31,6 +31,7 @@ from bot.engine.channels.dedupe import SeenKeys
 from bot.engine.channels.render import slack_blocks, slack_chosen_blocks, slack_mrkdwn
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
 from bot.engine.settings import SLACK_API_URL, engine_settings
+from bot.logsafe import failure
 
 logger = logging.getLogger(__name__)
 
@@ -354,24 +355,25 @@ class SlackInput(WebhookChannel):
             text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, incoming.sender_id, input_channel=self.name(),
                                              metadata=metadata))
-        except Exception:  # the webhook has already been acknowledged: log it and keep serving the others
-            logger.exception("A Slack message could not be answered")  # no sender id: it names a person
+        except Exception as error:  # the webhook has already been acknowledged: log it and keep serving the others
+            # the length and the error's type and frames: never the text, the sender or the error's message
+            logger.error("A Slack message (%d chars) could not be answered: %s", len(incoming.text or ""), failure(error))
 
     async def _mark_chosen(self, channel: str, message: dict, title: str) -> None:
         try:
             await self.client.call("chat.update", {"channel": channel, "ts": message["ts"],
                                                    "text": message.get("text", ""),
                                                    "blocks": slack_chosen_blocks(message["blocks"], title)})
-        except Exception:  # cosmetic only: the click itself was answered
-            logger.warning("Could not mark the clicked Slack message", exc_info=True)
+        except Exception as error:  # cosmetic only: the click itself was answered
+            logger.warning("Could not mark the clicked Slack message: %s", type(error).__name__)
 
     async def bot_user_id(self) -> str:
         """The bot's user id (auth.test), learnt once; used to strip its @mention."""
         if self._bot_user_id is None:
             try:
                 self._bot_user_id = (await self.client.call("auth.test", {})).get("user_id") or ""
-            except Exception:  # without it a bare @mention is kept in the text; asked again next message
-                logger.warning("Slack auth.test failed", exc_info=True)
+            except Exception as error:  # without it a bare @mention is kept in the text; asked again next message
+                logger.warning("Slack auth.test failed: %s", type(error).__name__)
                 return ""
         return self._bot_user_id
 

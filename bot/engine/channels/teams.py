@@ -45,6 +45,7 @@ from bot.engine.channels.dedupe import SeenKeys
 from bot.engine.channels.render import adaptive_card, markdown
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
 from bot.engine.settings import LOGIN_URL, OPENID_METADATA_URL, engine_settings
+from bot.logsafe import failure
 
 logger = logging.getLogger(__name__)
 
@@ -394,5 +395,6 @@ class TeamsInput(WebhookChannel):
             }}
             text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
-        except Exception:  # the activity has already been acknowledged: log it and keep serving the others
-            logger.exception("A Teams message could not be answered")  # no sender id: it names a person
+        except Exception as error:  # the activity has already been acknowledged: log it and keep serving the others
+            # the length and the error's type and frames: never the text, the sender or the error's message
+            logger.error("A Teams message (%d chars) could not be answered: %s", len(text or ""), failure(error))
