@@ -70,7 +70,17 @@ def test_domain_has_no_io_frameworks_or_outer_layers(name):
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if within(n, "bot.engine")))
 def test_engine_needs_nothing_from_the_application_environment(name):
     ours = [i for i in IMPORTS[name] if i.split(".")[0] in PACKAGES]
-    assert all(within(i, "bot.engine") or i == "bot" for i in ours), ours
+    assert all(within(i, "bot.engine") or i in ("bot", *SHARED) for i in ours), ours
+
+
+# what every environment imports: the one body limit and the one logging rule (issues 14.8, 14.12)
+SHARED = ("bot.limits", "bot.logsafe")
+
+
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_modules_are_standard_library_only(name):
+    outside = [i for i in IMPORTS[name] if i.split(".")[0] not in sys.stdlib_module_names and i != "__future__"]
+    assert not outside
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if within(n, "bot.launch")))

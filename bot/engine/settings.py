@@ -28,6 +28,11 @@ class EngineSettings(BaseSettings):
     # signs socket.io session ids (bot/engine/channels/identity.py); shared by every Rasa server of a
     # profile so that a widget's session survives a move to another server. Empty: random per process.
     socketio_session_secret: str = ""
+    # where every Rasa server of a profile records the Slack/Teams deliveries it handled (channels/dedupe.py)
+    redis_url: str = ""  # the production profile's Redis
+    redis_key_prefix: str = "csa"
+    tracker_database_url: str = ""  # else the tracker store's database (production: PostgreSQL)
+    tracker_db: str = ""  # else the default profile's SQLite tracker file
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES  # every request body (bot/limits.py, bot/engine/limits.py)
     csa_profile: str = ""  # "production" or empty (bot/launch/profile.py); the Teams channel is stricter in production
 

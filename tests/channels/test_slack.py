@@ -85,8 +85,9 @@ def test_clean_text_strips_the_bot_mention_and_undoes_slack_markup():
 
 
 def test_incoming_from_event_answers_direct_messages_and_mentions_only():
-    dm = incoming_from_event(FakeSlack.event("hi", user="U1", channel="D1"))
-    assert dm == Incoming(text="hi", team=TEAM_ID, user="U1", channel="D1", thread_ts=None, mention=False)
+    dm = incoming_from_event(FakeSlack.event("hi", user="U1", channel="D1", ts="1700000000.000100"))
+    assert dm == Incoming(text="hi", team=TEAM_ID, user="U1", channel="D1", thread_ts=None, mention=False,
+                          message_id=f"slack:{TEAM_ID}:D1:1700000000.000100")  # 14.6: the records' client_msg_id
     assert dm.sender_id == f"slack:{TEAM_ID}:U1"
     mention = incoming_from_event(FakeSlack.event("<@U0CSBOT01> hi", kind="app_mention", channel="C1",
                                                   thread_ts="1.5"))

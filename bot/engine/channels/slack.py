@@ -27,7 +27,7 @@ import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.engine.channels.guard import guard
-from bot.engine.channels.dedupe import SeenKeys
+from bot.engine.channels.dedupe import delivery_keys
 from bot.engine.channels.render import slack_blocks, slack_chosen_blocks, slack_mrkdwn
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
 from bot.engine.settings import SLACK_API_URL, engine_settings
@@ -120,6 +120,7 @@ class Incoming:
     channel: str
     thread_ts: str | None = None
     mention: bool = False  # an app_mention: the bot's id must be known to strip it
+    message_id: str | None = None  # the channel's id of this message: Rasa's message_id, the records' client_msg_id
 
     @property
     def sender_id(self) -> str:
@@ -156,6 +157,8 @@ def incoming_from_event(envelope: Mapping[str, Any]) -> Incoming | None:
         channel=channel,
         thread_ts=event.get("thread_ts"),
         mention=kind == "app_mention",
+        # a message and its app_mention event share channel and ts: one message id for both
+        message_id=f"slack:{team}:{channel}:{event.get('ts')}" if event.get("ts") else None,
     )
 
 
@@ -279,7 +282,7 @@ class SlackInput(WebhookChannel):
             logger.warning("Slack channel not configured (SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET); "
                            "every request to it will be refused.")
         self.client = SlackWebClient(settings.bot_token, settings.api_url)
-        self.seen = SeenKeys()
+        self.seen = delivery_keys()  # shared by every Rasa server of the profile (dedupe.py)
         self.stash = PayloadStash()
         self._bot_user_id: str | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -296,19 +299,20 @@ class SlackInput(WebhookChannel):
         if kind == "url_verification":
             return Result(200, {"challenge": data.get("challenge", "")})
         if kind == "event_callback":
-            return self._on_event(data, on_new_message)
+            return self._on_event(data, on_new_message, header(headers, "X-Slack-Retry-Num"))
         if kind == "block_actions":
             return self._on_block_actions(data, on_new_message)
         return Result(200, "ignored")
 
-    def _on_event(self, envelope: dict, on_new_message: OnNewMessage) -> Result:
+    def _on_event(self, envelope: dict, on_new_message: OnNewMessage, retry: str | None = None) -> Result:
+        """A retry (X-Slack-Retry-Num) of an event any server handled is acknowledged and not answered
+        again; a retry of one no server saw (its first delivery was lost) is answered."""
         incoming = incoming_from_event(envelope)
-        event = envelope.get("event") or {}
         # A retry repeats the event_id; a message that mentions the bot in a DM can also arrive
-        # as two events (message + app_mention) with the same channel and ts.
-        message_key = f"msg:{event.get('channel')}:{event.get('ts')}" if incoming else None
-        if not self.seen.first_time(envelope.get("event_id"), message_key):
-            logger.debug("Slack event %s already handled", envelope.get("event_id"))
+        # as two events (message + app_mention) with the same channel and ts: the same message id.
+        event_id = f"slack-event:{envelope.get('event_id')}" if envelope.get("event_id") else None
+        if not self.seen.first_time(event_id, incoming.message_id if incoming else None):
+            logger.info("Slack event %s already handled (retry %s)", envelope.get("event_id"), retry or 0)
             return Result(200, "duplicate")
         if incoming:
             self._spawn(self._answer(incoming, bot_ids_of(envelope), on_new_message))
@@ -321,7 +325,8 @@ class SlackInput(WebhookChannel):
         channel = (payload.get("channel") or {}).get("id") or container.get("channel_id")
         if action is None or not user.get("id") or not channel:
             return Result(200, "ignored")  # e.g. a link button: nothing to send to the bot
-        if not self.seen.first_time(f"click:{payload.get('trigger_id')}:{action.get('action_ts')}"):
+        click_id = f"slack-click:{payload.get('trigger_id')}:{action.get('action_ts')}"
+        if not self.seen.first_time(click_id):
             return Result(200, "duplicate")
         text = self.stash.resolve(str(action["value"]))
         if text is None:
@@ -334,6 +339,7 @@ class SlackInput(WebhookChannel):
             user=user["id"],
             channel=channel,
             thread_ts=container.get("thread_ts") or message.get("thread_ts"),
+            message_id=click_id,
         )
         title = ((action.get("text") or {}).get("text")) or text
         if message.get("ts") and message.get("blocks"):
@@ -354,7 +360,7 @@ class SlackInput(WebhookChannel):
                                                       "channel": incoming.channel, "thread_ts": incoming.thread_ts}}
             text, metadata = guard(text, metadata)
             await on_new_message(UserMessage(text, output, incoming.sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+                                             metadata=metadata, message_id=incoming.message_id))
         except Exception as error:  # the webhook has already been acknowledged: log it and keep serving the others
             # the length and the error's type and frames: never the text, the sender or the error's message
             logger.error("A Slack message (%d chars) could not be answered: %s", len(incoming.text or ""), failure(error))

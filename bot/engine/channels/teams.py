@@ -41,7 +41,7 @@ import jwt
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.engine.channels.guard import guard
-from bot.engine.channels.dedupe import SeenKeys
+from bot.engine.channels.dedupe import delivery_keys
 from bot.engine.channels.render import adaptive_card, markdown
 from bot.engine.channels.webhook import OnNewMessage, Result, WebhookChannel, header
 from bot.engine.settings import LOGIN_URL, OPENID_METADATA_URL, engine_settings
@@ -334,6 +334,12 @@ def bot_was_added(activity: Mapping[str, Any]) -> bool:
     return any(m.get("id") == bot_id for m in activity.get("membersAdded") or [])
 
 
+def message_id(activity: Mapping[str, Any]) -> str | None:
+    """The activity's id within its conversation: a re-posted activity has the same one."""
+    conversation_id = (activity.get("conversation") or {}).get("id")
+    return f"teams:{conversation_id}:{activity['id']}" if activity.get("id") and conversation_id else None
+
+
 class TeamsInput(WebhookChannel):
     """Receives Bot Framework activities from Teams (and other Bot Framework channels)."""
 
@@ -352,7 +358,7 @@ class TeamsInput(WebhookChannel):
                            "every request to it will be refused.")
         self.validator = TokenValidator(settings.app_id, settings.openid_metadata_url, settings.tenant_id)
         self.client = ConnectorClient(settings)
-        self.seen = SeenKeys()
+        self.seen = delivery_keys()  # shared by every Rasa server of the profile (dedupe.py)
         self._tasks: set[asyncio.Task] = set()
 
     async def handle(self, headers: Mapping[str, str], body: bytes, on_new_message: OnNewMessage) -> Result:
@@ -373,7 +379,7 @@ class TeamsInput(WebhookChannel):
         conversation_id = (activity.get("conversation") or {}).get("id")
         if not conversation_id:
             return Result(400, "activity without a conversation")
-        if not self.seen.first_time(f"{conversation_id}:{activity.get('id')}" if activity.get("id") else None):
+        if not self.seen.first_time(message_id(activity)):
             return Result(200, "duplicate")
         if kind == "message":
             text = message_text(activity)
@@ -394,7 +400,8 @@ class TeamsInput(WebhookChannel):
                 "conversation": conversation.get("id"), "conversation_type": conversation.get("conversationType"),
             }}
             text, metadata = guard(text, metadata)
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata,
+                                             message_id=message_id(activity)))
         except Exception as error:  # the activity has already been acknowledged: log it and keep serving the others
             # the length and the error's type and frames: never the text, the sender or the error's message
             logger.error("A Teams message (%d chars) could not be answered: %s", len(text or ""), failure(error))
